@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { errors, headers, type Msg } from '@nats-io/transport-node';
+import {
+  DELIVERY_TARGET_HEADER,
+  c2sDeliverSubject,
+  c2sKickSubject,
+  type DeliveryAck,
+  type SessionRecord,
+} from '@sotto/contracts';
+import { NatsClient } from '@sotto/nats';
+import { StreamError } from '@sotto/xmpp';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { LocalSessions } from '../sessions/local-sessions';
+import { SessionRegistry } from '../sessions/session-registry';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Hands a serialised stanza to the session that should get it: directly when the session is on
+ * this gateway, else by request to the gateway that holds it, whose reply says whether the
+ * session was still there. The stanza is never parsed again on the way.
+ */
+@Injectable()
+export class Delivery implements OnModuleInit {
+  private readonly logger = new Logger('delivery');
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly registry: SessionRegistry,
+    private readonly local: LocalSessions,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const gateway = this.registry.gatewayId;
+    this.nats.connection.subscribe(c2sDeliverSubject(gateway), {
+      callback: (error, msg) => (error ? this.subscriptionFailed(error) : this.receive(msg)),
+    });
+    this.nats.connection.subscribe(c2sKickSubject(gateway), {
+      callback: (error, msg) => (error ? this.subscriptionFailed(error) : this.receiveKick(msg)),
+    });
+  }
+
+  /** Resolves true when the target session got the stanza; never rejects. */
+  async deliver(target: SessionRecord, xml: string): Promise<boolean> {
+    if (target.gateway === this.registry.gatewayId) {
+      const session = this.local.get(target.jid);
+      session?.deliver(xml);
+      return session !== undefined;
+    }
+    const h = headers();
+    h.set(DELIVERY_TARGET_HEADER, target.jid);
+    try {
+      const reply = await this.nats.connection.request(
+        c2sDeliverSubject(target.gateway),
+        encoder.encode(xml),
+        { timeout: this.config.DELIVERY_TIMEOUT_MS, headers: h },
+      );
+      return (reply.string() as DeliveryAck) === 'delivered';
+    } catch (error) {
+      if (error instanceof errors.NoRespondersError || error instanceof errors.TimeoutError) {
+        this.registry.markDead(target.gateway);
+      } else {
+        this.logger.warn(`delivery to another gateway failed: ${(error as Error).name}`);
+      }
+      return false;
+    }
+  }
+
+  /** Ends the session `target` with `conflict`, wherever it is (its resource is taken over). */
+  async kick(target: SessionRecord): Promise<void> {
+    if (target.gateway === this.registry.gatewayId) {
+      this.local.get(target.jid)?.end(new StreamError('conflict', 'replaced by a new session'));
+      return;
+    }
+    const h = headers();
+    h.set(DELIVERY_TARGET_HEADER, target.jid);
+    await this.nats.connection
+      .request(c2sKickSubject(target.gateway), new Uint8Array(), {
+        timeout: this.config.DELIVERY_TIMEOUT_MS,
+        headers: h,
+      })
+      .catch(() => this.registry.markDead(target.gateway));
+  }
+
+  private receiveKick(msg: Msg): void {
+    const to = msg.headers?.get(DELIVERY_TARGET_HEADER);
+    this.local.get(to ?? '')?.end(new StreamError('conflict', 'replaced by a new session'));
+    msg.respond(encoder.encode('ok'));
+  }
+
+  private receive(msg: Msg): void {
+    const to = msg.headers?.get(DELIVERY_TARGET_HEADER);
+    const session = to ? this.local.get(to) : undefined;
+    let ack: DeliveryAck = 'no-session';
+    if (session && msg.data.length > 0 && msg.data.length <= this.config.MAX_STANZA_BYTES * 2) {
+      session.deliver(decoder.decode(msg.data));
+      ack = 'delivered';
+    }
+    msg.respond(encoder.encode(ack));
+  }
+
+  private subscriptionFailed(error: Error): void {
+    this.logger.error(`delivery subscription failed: ${error.message}`);
+  }
+}

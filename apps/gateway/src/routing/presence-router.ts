@@ -1,0 +1,132 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { SessionRecord } from '@sotto/contracts';
+import { xml, type Element, type Jid } from '@sotto/xmpp';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import type { ActiveSession } from '../sessions/active-session';
+import { SessionRegistry } from '../sessions/session-registry';
+import { bounce } from './bounce';
+import { Delivery } from './delivery.service';
+
+const PRESENCE_TYPES = new Set([
+  'unavailable',
+  'subscribe',
+  'subscribed',
+  'unsubscribe',
+  'unsubscribed',
+  'probe',
+  'error',
+]);
+
+/**
+ * RFC 6121 presence: the user's own broadcast (kept in the shared session table and sent to the
+ * user's other resources) and directed presence. Subscriptions and contacts' broadcast come
+ * with the roster service.
+ */
+@Injectable()
+export class PresenceRouter implements OnModuleInit {
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly delivery: Delivery,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  onModuleInit(): void {
+    // A session that died with its gateway still has to look unavailable to its siblings.
+    this.registry.onReap((record) => {
+      if (record.available) {
+        this.toOwnResources(bareOf(record.jid), unavailableFrom(record.jid), record.jid);
+      }
+    });
+  }
+
+  async route(session: ActiveSession, presence: Element, to: Jid | undefined): Promise<void> {
+    const type = presence.attrs.type;
+    if (type !== undefined && !PRESENCE_TYPES.has(type)) {
+      bounce(session, presence, 'bad-request', this.config.XMPP_DOMAIN, 'unknown presence type');
+      return;
+    }
+    if (to === undefined) {
+      if (type === undefined) {
+        await this.available(session, presence);
+      } else if (type === 'unavailable') {
+        await this.unavailable(session, presence);
+      }
+      return;
+    }
+    if (type === undefined || type === 'unavailable' || type === 'error') {
+      this.directed(presence, to);
+    }
+    // subscribe/subscribed/unsubscribe/unsubscribed/probe to a contact need roster state: the
+    // roster service handles them; until it runs they are dropped, as RFC 6121 §3 allows for
+    // servers without subscription support.
+  }
+
+  /** The session ended: siblings see it go unavailable. */
+  sessionEnded(session: ActiveSession): void {
+    if (session.record.available) {
+      this.toOwnResources(session.bareJid, unavailableFrom(session.fullJid), session.fullJid);
+    }
+  }
+
+  private async available(session: ActiveSession, presence: Element): Promise<void> {
+    const priorityText = presence.getChildText('priority');
+    const priority = priorityText === undefined ? 0 : Number(priorityText.trim());
+    if (!Number.isInteger(priority) || priority < -128 || priority > 127) {
+      bounce(session, presence, 'bad-request', this.config.XMPP_DOMAIN, 'priority must be -128..127');
+      return;
+    }
+    const initial = !session.record.available;
+    const presenceXml = presence.toString();
+    await session.setPresence({ available: true, priority, presence: presenceXml });
+    // RFC 6121 §4.2.2: the broadcast reaches every available resource, the sender included, and a
+    // newly available resource learns the presence of its siblings.
+    this.toOwnResources(session.bareJid, presenceXml);
+    if (initial) {
+      for (const sibling of this.registry.resourcesOf(session.bareJid)) {
+        if (sibling.jid !== session.fullJid && sibling.available && sibling.presence) {
+          session.deliver(sibling.presence);
+        }
+      }
+    }
+  }
+
+  private async unavailable(session: ActiveSession, presence: Element): Promise<void> {
+    if (!session.record.available) {
+      return;
+    }
+    await session.setPresence({ available: false, priority: 0 });
+    this.toOwnResources(session.bareJid, presence.toString(), session.fullJid);
+  }
+
+  // RFC 6121 §4.6: directed presence goes to the full JID, or to every available resource.
+  private directed(presence: Element, to: Jid): void {
+    if (to.domain !== this.config.XMPP_DOMAIN || to.local === undefined) {
+      return;
+    }
+    const bareJid = to.bareString();
+    const targets: SessionRecord[] = to.resource
+      ? [this.registry.find(bareJid, to.resource)].filter((r): r is SessionRecord => !!r)
+      : this.registry.resourcesOf(bareJid).filter((record) => record.available);
+    const payload = presence.toString();
+    for (const target of targets) {
+      void this.delivery.deliver(target, payload);
+    }
+  }
+
+  /** Sends `payload` to the user's available resources, except the full JID `except`. */
+  private toOwnResources(bareJid: string, payload: string, except?: string): void {
+    for (const record of this.registry.resourcesOf(bareJid)) {
+      if (record.available && record.jid !== except) {
+        void this.delivery.deliver(record, payload);
+      }
+    }
+  }
+}
+
+function bareOf(fullJid: string): string {
+  return fullJid.slice(0, fullJid.indexOf('/'));
+}
+
+function unavailableFrom(fullJid: string): string {
+  return xml('presence', { xmlns: 'jabber:client', type: 'unavailable', from: fullJid }).toString();
+}

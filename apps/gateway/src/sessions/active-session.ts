@@ -1,0 +1,10 @@
+import type { SessionRecord } from '@sotto/contracts';
+import type { BoundSession } from './local-sessions';
+
+/** A bound session as the routing code sees it: who it is, and its shared presence state. */
+export interface ActiveSession extends BoundSession {
+  readonly resource: string;
+  readonly record: SessionRecord;
+  /** Writes the session's presence to the shared table (compare-and-set on our own record). */
+  setPresence(state: { available: boolean; priority: number; presence?: string }): Promise<void>;
+}

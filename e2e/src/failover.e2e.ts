@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { xml } from '@xmpp/client';
+import { createAccount } from './support/accounts';
+import { startGateway } from './support/gateways';
+import { connectXmpp, isMessageWithBody, type XmppSession } from './support/xmpp-session';
+
+const [gatewayA] = inject('gateways');
+
+const sessions: XmppSession[] = [];
+afterAll(async () => {
+  await Promise.all(sessions.map((session) => session.stop()));
+});
+
+describe('a gateway dies', () => {
+  it('its user reconnects through another gateway and keeps chatting', async () => {
+    const doomed = await startGateway('gateway-doomed', 15282, 15224);
+    try {
+      const alice = await createAccount('alice');
+      const bob = await createAccount('bob');
+      const b = await connectXmpp({ service: gatewayA!.ws, account: bob, resource: 'desk' });
+      sessions.push(b);
+      await b.xmpp.send(xml('presence'));
+      const first = await connectXmpp({ service: doomed.endpoints.ws, account: alice, resource: 'phone' });
+      sessions.push(first);
+      await first.xmpp.send(xml('presence'));
+      await first.xmpp.send(xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'before')));
+      await b.next(isMessageWithBody('before'));
+
+      // No goodbye: the process is killed and its session record stays behind in the table.
+      await doomed.stop('SIGKILL');
+      await first.closed();
+
+      const again = await connectXmpp({ service: gatewayA!.ws, account: alice, resource: 'phone' });
+      sessions.push(again);
+      await again.xmpp.send(xml('presence'));
+      await again.xmpp.send(xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'after')));
+      const atBob = await b.next(isMessageWithBody('after'));
+      expect(atBob.attrs.from).toBe(`${alice.jid}/phone`);
+      await b.xmpp.send(xml('message', { to: alice.jid, type: 'chat' }, xml('body', {}, 'welcome back')));
+      await again.next(isMessageWithBody('welcome back'));
+    } finally {
+      await doomed.stop('SIGKILL');
+    }
+  });
+
+  it('the sessions of a dead gateway are reaped and look unavailable to their siblings', async () => {
+    const doomed = await startGateway('gateway-doomed-2', 15283, 15225);
+    try {
+      const carol = await createAccount('carol');
+      const survivor = await connectXmpp({ service: gatewayA!.ws, account: carol, resource: 'survivor' });
+      sessions.push(survivor);
+      await survivor.xmpp.send(xml('presence'));
+      const victim = await connectXmpp({ service: doomed.endpoints.ws, account: carol, resource: 'victim' });
+      sessions.push(victim);
+      await victim.xmpp.send(xml('presence'));
+      await survivor.next((s) => s.is('presence') && s.attrs.from === `${carol.jid}/victim` && !s.attrs.type);
+
+      await doomed.stop('SIGKILL');
+      const gone = await survivor.next(
+        (s) => s.is('presence') && s.attrs.from === `${carol.jid}/victim` && s.attrs.type === 'unavailable',
+        15_000,
+      );
+      expect(gone).toBeDefined();
+    } finally {
+      await doomed.stop('SIGKILL');
+    }
+  });
+});

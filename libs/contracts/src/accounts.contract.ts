@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Base64, BareJid, Password, ScramMechanism } from './fields';
+
+/** Request/reply subjects served by the accounts service (queue group `accounts`). */
+export const accountsRpc = {
+  'accounts.create': {
+    request: z.object({ jid: BareJid, password: Password }),
+    result: z.object({ jid: BareJid }),
+  },
+  'accounts.exists': {
+    request: z.object({ jid: BareJid }),
+    result: z.object({ exists: z.boolean() }),
+  },
+  /**
+   * The salted SCRAM credentials the gateway needs to run a SASL exchange. For an unknown account
+   * the service answers with deterministic decoy credentials, so a login attempt cannot tell
+   * whether an account exists (RFC 5802 §5.1 "mock" behaviour).
+   */
+  'accounts.scram-credentials': {
+    request: z.object({ jid: BareJid, mechanism: ScramMechanism }),
+    result: z.object({
+      salt: Base64,
+      iterations: z.number().int().positive(),
+      storedKey: Base64,
+      serverKey: Base64,
+    }),
+  },
+  'accounts.change-password': {
+    request: z.object({ jid: BareJid, password: Password }),
+    result: z.object({ jid: BareJid }),
+  },
+  'accounts.delete': {
+    request: z.object({ jid: BareJid }),
+    result: z.object({ deleted: z.boolean() }),
+  },
+} as const;

@@ -1,0 +1,5 @@
+export * from './fields';
+export * from './rpc-envelope';
+export * from './accounts.contract';
+export * from './sessions.contract';
+export * from './registry';

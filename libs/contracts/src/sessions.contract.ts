@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { BareJid, FullJid } from './fields';
+
+/**
+ * Events every gateway listens to (core NATS, no queue group: all replicas act on them).
+ * `sessions.end`: close every session of a user, e.g. when the account is deleted.
+ */
+export const sessionEvents = {
+  'sessions.end': z.object({
+    jid: BareJid,
+    condition: z.enum(['not-authorized', 'conflict', 'policy-violation', 'system-shutdown']),
+  }),
+} as const;
+
+/** NATS KV bucket holding one record per bound resource, shared by every gateway replica. */
+export const SESSIONS_BUCKET = 'sotto_sessions';
+/** NATS KV bucket where each live gateway writes its heartbeat. */
+export const GATEWAYS_BUCKET = 'sotto_gateways';
+
+export const SessionRecord = z.object({
+  jid: FullJid,
+  gateway: z.string().min(1).max(64),
+  /** Sent initial presence and not yet unavailable (RFC 6121 "available resource"). */
+  available: z.boolean(),
+  priority: z.number().int().min(-128).max(127),
+  /** The last available presence broadcast by the resource, as XML, for probes. */
+  presence: z.string().max(65536).optional(),
+  boundAt: z.number().int(),
+});
+export type SessionRecord = z.infer<typeof SessionRecord>;
+
+export const GatewayHeartbeat = z.object({
+  gateway: z.string().min(1).max(64),
+  startedAt: z.number().int(),
+});
+export type GatewayHeartbeat = z.infer<typeof GatewayHeartbeat>;
+
+/**
+ * Direct delivery to the gateway that holds a session. Payload: the stanza XML, serialised once by
+ * the sending gateway. Header `to`: the full JID of the target session. Reply: `DeliveryAck`.
+ */
+export function c2sDeliverSubject(gatewayId: string): string {
+  return `c2s.deliver.${gatewayId}`;
+}
+/** Ask the gateway holding a session to end it (resource conflict). Header `to`: the full JID. */
+export function c2sKickSubject(gatewayId: string): string {
+  return `c2s.kick.${gatewayId}`;
+}
+export const DELIVERY_TARGET_HEADER = 'to';
+export const DeliveryAck = z.enum(['delivered', 'no-session']);
+export type DeliveryAck = z.infer<typeof DeliveryAck>;

@@ -1,0 +1,3 @@
+export * from './log-level';
+export * from './pseudonym';
+export * from './service-logger';

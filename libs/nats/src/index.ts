@@ -1,0 +1,4 @@
+export * from './codec';
+export * from './nats-client';
+export * from './nats.module';
+export * from './rpc-error';

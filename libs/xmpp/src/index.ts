@@ -1,0 +1,11 @@
+export { Element, xml, type Node, type XmlChild } from './element';
+export * from './namespaces';
+export { StreamError, type StreamErrorCondition } from './stream-error';
+export { StanzaError, type StanzaErrorCondition, type StanzaErrorType } from './stanza-error';
+export { errorReply, iqResult } from './replies';
+export { JidError } from './jid-error';
+export { Jid } from './jid';
+export { prepDomainpart, prepLocalpart, prepResourcepart } from './jid-prep';
+export type { XmlLimits } from './xml-limits';
+export { StreamParser, type StreamParserHandlers } from './stream-parser';
+export { parseFrame } from './frame-parser';

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { RestrictedMarkupScanner } from './restricted-markup';
+
+function scanAll(pieces: string[]): number[] {
+  const scanner = new RestrictedMarkupScanner();
+  return pieces.map((piece) => scanner.scan(piece));
+}
+
+describe('RestrictedMarkupScanner', () => {
+  it('passes ordinary markup', () => {
+    expect(scanAll(["<a x='>'>text &amp; more</a>", '<b/>'])).toEqual([-1, -1]);
+  });
+
+  it('allows the XML declaration only at the very start', () => {
+    expect(scanAll(["<?xml version='1.0'?><a>"])).toEqual([-1]);
+    expect(scanAll(["\uFEFF<?xml version='1.0'?><a>"])).toEqual([-1]);
+    expect(scanAll([" <?xml version='1.0'?>"])).toEqual([1]);
+    expect(scanAll(['<a>', '<?xml?>'])).toEqual([-1, 0]);
+  });
+
+  it('reports the index of comments, declarations and PIs', () => {
+    expect(scanAll(['<a><!-- x -->'])).toEqual([3]);
+    expect(scanAll(['<!DOCTYPE a>'])).toEqual([0]);
+    expect(scanAll(['<a>x<?pi?>'])).toEqual([4]);
+  });
+
+  it('reports markup that started in an earlier piece with a negative index', () => {
+    expect(scanAll(['<a><', '!--'])).toEqual([-1, -1]);
+    expect(scanAll(['<a><!', '-'])).toEqual([-1, -2]);
+    expect(scanAll(['<a><![CD', 'ATA[x]]>'])).toEqual([-1, -1]);
+    expect(scanAll(['<a><![CD', 'ATX'])).toEqual([-1, -5]);
+  });
+
+  it('ignores "<!" and "<?" inside CDATA, including an end split across pieces', () => {
+    expect(scanAll(['<a><![CDATA[<!-- <?', ' ]', ']> <b/>'])).toEqual([-1, -1, -1]);
+    expect(scanAll(['<a><![CDATA[x]', ']', '><!--'])).toEqual([-1, -1, 1]);
+  });
+});
