@@ -52,7 +52,7 @@ export async function connectXmpp(options: ConnectOptions): Promise<XmppSession>
       inbox.push(stanza);
     }
   });
-  const closed = new Promise<void>((resolve) => xmpp.once('offline', () => resolve()));
+  const closed = new Promise<void>((resolve) => xmpp.once('disconnect', () => resolve()));
   const address = await xmpp.start();
   return {
     xmpp,

@@ -77,7 +77,16 @@ describe('Element', () => {
 describe('xml()', () => {
   it('drops undefined attributes, flattens arrays and drops falsy children', () => {
     const items = [xml('item', { id: '1' }), xml('item', { id: '2' })];
-    const el = xml('query', { xmlns: 'q', skipped: undefined }, items, undefined, null, false, '', 'end');
+    const el = xml(
+      'query',
+      { xmlns: 'q', skipped: undefined },
+      items,
+      undefined,
+      null,
+      false,
+      '',
+      'end',
+    );
     expect(el.attrs).toEqual({ xmlns: 'q' });
     expect(el.toString()).toBe("<query xmlns='q'><item id='1'/><item id='2'/>end</query>");
   });

@@ -99,7 +99,11 @@ describe('errorReply', () => {
 
 describe('iqResult', () => {
   it('answers with type result, same id, swapped addresses', () => {
-    const iq = xml('iq', { type: 'get', id: '7', from: 'a@x/r', to: 'x' }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+    const iq = xml(
+      'iq',
+      { type: 'get', id: '7', from: 'a@x/r', to: 'x' },
+      xml('ping', { xmlns: 'urn:xmpp:ping' }),
+    );
     expect(iqResult(iq).toString()).toBe("<iq type='result' id='7' from='x' to='a@x/r'/>");
   });
 

@@ -40,10 +40,12 @@ export function prepLocalpart(s: string): string {
   if (NON_ASCII.test(prepared)) {
     // IdentifierClass also refuses "HasCompat" code points (ligatures, letter-like symbols...).
     for (const ch of prepared) {
-      if (ch.normalize('NFKC') !== ch) throw new JidError(`compatibility character in localpart: ${ch}`);
+      if (ch.normalize('NFKC') !== ch)
+        throw new JidError(`compatibility character in localpart: ${ch}`);
     }
   }
-  if (LOCAL_FORBIDDEN.test(prepared)) throw new JidError('localpart contains a forbidden character');
+  if (LOCAL_FORBIDDEN.test(prepared))
+    throw new JidError('localpart contains a forbidden character');
   return prepared;
 }
 
@@ -51,7 +53,8 @@ export function prepLocalpart(s: string): string {
 export function prepResourcepart(s: string): string {
   const prepared = s.replace(NON_ASCII_SPACE, ' ').normalize('NFC');
   checkLength(prepared, 'resourcepart');
-  if (FREEFORM_FORBIDDEN.test(prepared)) throw new JidError('resourcepart contains a disallowed character');
+  if (FREEFORM_FORBIDDEN.test(prepared))
+    throw new JidError('resourcepart contains a disallowed character');
   return prepared;
 }
 
@@ -81,7 +84,8 @@ export function prepDomainpart(s: string): string {
   // A full-width or ideographic trailing dot only becomes "." in the ASCII form.
   if (ascii.endsWith('.') && !name.endsWith('.')) ascii = ascii.slice(0, -1);
   if (ascii === '') throw new JidError('invalid domainpart');
-  if (NUMERIC_LAST_LABEL.test(ascii)) throw new JidError('domainpart is neither a name nor an IP literal');
+  if (NUMERIC_LAST_LABEL.test(ascii))
+    throw new JidError('domainpart is neither a name nor an IP literal');
   for (const label of ascii.split('.')) {
     if (label.length > 63 || !LDH_LABEL.test(label)) throw new JidError('invalid domain label');
   }

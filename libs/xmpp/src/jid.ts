@@ -65,7 +65,8 @@ export class Jid {
 
   /** The full JID string. */
   toString(): string {
-    this.text ??= this.resource === undefined ? this.bareString() : `${this.bareString()}/${this.resource}`;
+    this.text ??=
+      this.resource === undefined ? this.bareString() : `${this.bareString()}/${this.resource}`;
     return this.text;
   }
 

@@ -18,9 +18,9 @@ export class RestrictedMarkupScanner {
 
   /**
    * Scans the next piece of the document. Returns the index in `text` where forbidden markup
-   * starts (negative when it started in an earlier piece), or -1 when there is none.
+   * starts (negative when it started in an earlier piece), or undefined when there is none.
    */
-  scan(text: string): number {
+  scan(text: string): number | undefined {
     if (this.scanned === 0 && text.charCodeAt(0) === 0xfeff) this.xmlDeclAt = 1;
     const s = this.carry + text;
     const carried = this.carry.length;
@@ -33,7 +33,7 @@ export class RestrictedMarkupScanner {
         const end = s.indexOf(']]>', i);
         if (end === -1) {
           this.carry = s.slice(Math.max(i, s.length - 2));
-          return -1;
+          return undefined;
         }
         this.inCdata = false;
         i = end + 3;
@@ -43,7 +43,7 @@ export class RestrictedMarkupScanner {
       const match = DECL_OR_PI.exec(s);
       if (match === null) {
         if (s.endsWith('<')) this.carry = '<';
-        return -1;
+        return undefined;
       }
       const at = match.index;
       if (s[at + 1] === '?') {
@@ -57,7 +57,7 @@ export class RestrictedMarkupScanner {
         i = at + CDATA_OPEN.length;
       } else if (head.length < CDATA_OPEN.length && CDATA_OPEN.startsWith(head)) {
         this.carry = head;
-        return -1;
+        return undefined;
       } else {
         return at - carried;
       }

@@ -44,13 +44,19 @@ describe('StreamParser hardening', () => {
   });
 
   it('refuses references to undefined entities as not-well-formed', () => {
-    expect(conditions([HEADER + '<message><body>&lol9;</body></message>'])).toEqual(['not-well-formed']);
+    expect(conditions([HEADER + '<message><body>&lol9;</body></message>'])).toEqual([
+      'not-well-formed',
+    ]);
     // Inherited Object properties must not pass for entities either.
-    expect(conditions([HEADER + '<message><body>&constructor;</body></message>'])).toEqual(['not-well-formed']);
+    expect(conditions([HEADER + '<message><body>&constructor;</body></message>'])).toEqual([
+      'not-well-formed',
+    ]);
   });
 
   it('accepts the predefined entities and character references', () => {
-    const result = run([HEADER + "<message><body a='&quot;'>&amp;&lt;&gt;&apos;&#65;&#x42;</body></message>"]);
+    const result = run([
+      HEADER + "<message><body a='&quot;'>&amp;&lt;&gt;&apos;&#65;&#x42;</body></message>",
+    ]);
     expect(result.errors).toEqual([]);
     expect(result.elements).toEqual([
       "<message xmlns='jabber:client'><body a='&quot;'>&amp;&lt;&gt;'AB</body></message>",
@@ -73,15 +79,20 @@ describe('StreamParser hardening', () => {
 
   it('spots restricted markup split across chunks', () => {
     expect(conditions([HEADER + '<message><', '!', '-', '-'])).toEqual(['restricted-xml']);
-    expect(conditions([HEADER + '<message><![CDA', 'TA[ <!-- not a comment ]', ']></message><', '?x?>'])).toEqual([
-      'restricted-xml',
-    ]);
+    const split = run([HEADER + '<message><', '!--' + 'x'.repeat(100), 'more']);
+    expect(split.errors.map((e) => e.condition)).toEqual(['restricted-xml']);
+    expect(split.writes).toBe(2);
+    expect(
+      conditions([HEADER + '<message><![CDA', 'TA[ <!-- not a comment ]', ']></message><', '?x?>']),
+    ).toEqual(['restricted-xml']);
   });
 
   it('accepts CDATA sections, even holding "<!" or "<?"', () => {
     const result = run([HEADER + '<message><body><![CDATA[<!-- <?x?> & ]]]></body></message>']);
     expect(result.errors).toEqual([]);
-    expect(result.elements).toEqual(["<message xmlns='jabber:client'><body>&lt;!-- &lt;?x?&gt; &amp; ]</body></message>"]);
+    expect(result.elements).toEqual([
+      "<message xmlns='jabber:client'><body>&lt;!-- &lt;?x?&gt; &amp; ]</body></message>",
+    ]);
   });
 
   it.each([
@@ -98,18 +109,25 @@ describe('StreamParser hardening', () => {
     ['0xC3 0x28', Buffer.from([0xc3, 0x28])],
     ['0xFF', Buffer.from([0xff])],
   ])('refuses invalid UTF-8 (%s) as unsupported-encoding', (_, bytes) => {
-    expect(conditions([Buffer.from(HEADER + '<message><body>'), bytes])).toEqual(['unsupported-encoding']);
+    expect(conditions([Buffer.from(HEADER + '<message><body>'), bytes])).toEqual([
+      'unsupported-encoding',
+    ]);
   });
 
   it('refuses a declared encoding other than UTF-8', () => {
-    expect(conditions(["<?xml version='1.0' encoding='ISO-8859-1'?>" + HEADER])).toEqual(['unsupported-encoding']);
+    expect(conditions(["<?xml version='1.0' encoding='ISO-8859-1'?>" + HEADER])).toEqual([
+      'unsupported-encoding',
+    ]);
   });
 
   it.each([
     ['a wrong default namespace', HEADER.replace("xmlns='jabber:client'", "xmlns='jabber:server'")],
     ['no default namespace', HEADER.replace("xmlns='jabber:client' ", '')],
     ['a wrong stream namespace', HEADER.replace('http://etherx.jabber.org/streams', 'urn:wrong')],
-    ['a root other than stream', "<stream:open xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"],
+    [
+      'a root other than stream',
+      "<stream:open xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
+    ],
   ])('refuses %s as invalid-namespace', (_, header) => {
     expect(conditions([header + '<presence/>'])).toEqual(['invalid-namespace']);
   });
@@ -140,9 +158,14 @@ describe('StreamParser hardening', () => {
   it('fails 10 000-deep nesting as soon as maxDepth is passed', () => {
     const deep = '<a>'.repeat(10_000);
     const result = run([HEADER, deep], { maxStanzaBytes: 1_000_000, maxDepth: 16 });
-    expect(result.errors.map((e) => [e.condition, e.text])).toEqual([['policy-violation', 'nesting too deep']]);
+    expect(result.errors.map((e) => [e.condition, e.text])).toEqual([
+      ['policy-violation', 'nesting too deep'],
+    ]);
     // Exactly maxDepth levels are fine; the error arrives with the next start tag.
-    const early = run([HEADER, '<a>'.repeat(16), '<a>', deep], { maxStanzaBytes: 1_000_000, maxDepth: 16 });
+    const early = run([HEADER, '<a>'.repeat(16), '<a>', deep], {
+      maxStanzaBytes: 1_000_000,
+      maxDepth: 16,
+    });
     expect(early.errors).toHaveLength(1);
     expect(early.writes).toBe(3);
   });
@@ -152,7 +175,9 @@ describe('StreamParser hardening', () => {
     const input = HEADER + '<a>'.repeat(depth) + '</a>'.repeat(depth);
     const result = run([input], { maxStanzaBytes: 1_000_000, maxDepth: depth });
     expect(result.errors).toEqual([]);
-    expect(result.elements[0]).toBe("<a xmlns='jabber:client'>" + '<a>'.repeat(depth - 2) + '<a/>' + '</a>'.repeat(depth - 1));
+    expect(result.elements[0]).toBe(
+      "<a xmlns='jabber:client'>" + '<a>'.repeat(depth - 2) + '<a/>' + '</a>'.repeat(depth - 1),
+    );
   });
 
   it('reports nothing after an error and ignores further writes', () => {

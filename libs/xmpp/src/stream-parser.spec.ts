@@ -26,13 +26,15 @@ function collect(): { parser: StreamParser; events: Event[] } {
 }
 
 function summary(events: Event[]): string[] {
-  return events.map((e) => (e.type === 'element' ? e.xml : e.type === 'error' ? `error:${e.condition}` : e.type));
+  return events.map((e) =>
+    e.type === 'element' ? e.xml : e.type === 'error' ? `error:${e.condition}` : e.type,
+  );
 }
 
 describe('StreamParser', () => {
   const stanzas =
     "<message to='ju@example.com' type='chat' id='m1'><body>héllo 😀 &amp; &#x263A; &lt;3</body></message>\n" +
-    "  <presence><show>away</show></presence>";
+    '  <presence><show>away</show></presence>';
   const document = Buffer.from(HEADER + stanzas + '</stream:stream>', 'utf8');
   const expected = [
     'open',
@@ -88,9 +90,14 @@ describe('StreamParser', () => {
 
   it('starts a new document after reset()', () => {
     const { parser, events } = collect();
-    parser.write(HEADER + "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1AHBhc3M=</auth>");
+    parser.write(
+      HEADER +
+        "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1AHBhc3M=</auth>",
+    );
     parser.reset();
-    parser.write(HEADER.replace("to='example.com'", "to='example.org'") + "<iq type='set' id='b'/>");
+    parser.write(
+      HEADER.replace("to='example.com'", "to='example.org'") + "<iq type='set' id='b'/>",
+    );
     expect(summary(events)).toEqual([
       'open',
       "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1AHBhc3M=</auth>",
@@ -113,7 +120,7 @@ describe('StreamParser', () => {
     });
     // Plaintext injected after <starttls/> must not reach the new stream.
     parser.write(HEADER + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/><iq type='get'/>");
-    parser.write(HEADER + "<presence/>");
+    parser.write(HEADER + '<presence/>');
     expect(events).toEqual(['open', 'starttls', 'open', 'presence']);
   });
 
@@ -138,7 +145,7 @@ describe('StreamParser', () => {
 
   it('accepts a stanza of exactly maxStanzaBytes and refuses one byte more', () => {
     const stanzaOf = (bytes: number): string => {
-      const frame = "<message><body>é</body></message>"; // é is 2 bytes
+      const frame = '<message><body>é</body></message>'; // é is 2 bytes
       return frame.replace('é', 'é' + 'x'.repeat(bytes - Buffer.byteLength(frame)));
     };
     const ok = collect();
@@ -161,30 +168,38 @@ describe('StreamParser namespace normalisation', () => {
   }
 
   it('states jabber:client on stanzas and keeps child namespaces where they change', () => {
-    expect(parseOne("<iq type='get' id='r1'><query xmlns='jabber:iq:roster'><item jid='a@b'/></query></iq>")).toBe(
+    expect(
+      parseOne(
+        "<iq type='get' id='r1'><query xmlns='jabber:iq:roster'><item jid='a@b'/></query></iq>",
+      ),
+    ).toBe(
       "<iq xmlns='jabber:client' type='get' id='r1'><query xmlns='jabber:iq:roster'><item jid='a@b'/></query></iq>",
     );
   });
 
   it('uses the resolved namespace of nonzas such as <auth>', () => {
-    expect(parseOne("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>=</auth>")).toBe(
-      "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>=</auth>",
-    );
+    expect(
+      parseOne("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>=</auth>"),
+    ).toBe("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>=</auth>");
   });
 
   it('drops element prefixes and unused prefix declarations', () => {
     expect(parseOne("<message><p:x xmlns:p='urn:a'><p:y/><z xmlns='urn:b'/></p:x></message>")).toBe(
       "<message xmlns='jabber:client'><x xmlns='urn:a'><y/><z xmlns='urn:b'/></x></message>",
     );
-    expect(parseOne("<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>")).toBe(
+    expect(
+      parseOne(
+        "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>",
+      ),
+    ).toBe(
       "<features xmlns='http://etherx.jabber.org/streams'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></features>",
     );
   });
 
   it('keeps prefix declarations that prefixed attributes need, where they were declared', () => {
-    expect(parseOne("<message xmlns:p='urn:a' xmlns:q='urn:q'><x><y p:attr='1'/></x></message>")).toBe(
-      "<message xmlns='jabber:client' xmlns:p='urn:a'><x><y p:attr='1'/></x></message>",
-    );
+    expect(
+      parseOne("<message xmlns:p='urn:a' xmlns:q='urn:q'><x><y p:attr='1'/></x></message>"),
+    ).toBe("<message xmlns='jabber:client' xmlns:p='urn:a'><x><y p:attr='1'/></x></message>");
   });
 
   it('copies a declaration made on the stream root onto the stanza', () => {
@@ -196,7 +211,9 @@ describe('StreamParser namespace normalisation', () => {
   });
 
   it('marks an element that leaves the default namespace with xmlns=""', () => {
-    expect(parseOne("<message><x xmlns=''/></message>")).toBe("<message xmlns='jabber:client'><x xmlns=''/></message>");
+    expect(parseOne("<message><x xmlns=''/></message>")).toBe(
+      "<message xmlns='jabber:client'><x xmlns=''/></message>",
+    );
   });
 
   it('needs no declaration for xml:lang', () => {

@@ -42,7 +42,8 @@ export class TreeBuilder {
     for (const name in attributes) {
       const { prefix, uri } = attributes[name];
       // xml: is bound by definition and needs no declaration.
-      if (prefix !== '' && prefix !== 'xmlns' && prefix !== 'xml') this.needDeclaration(prefix, uri);
+      if (prefix !== '' && prefix !== 'xmlns' && prefix !== 'xml')
+        this.needDeclaration(prefix, uri);
     }
   }
 

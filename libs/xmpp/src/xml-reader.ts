@@ -114,14 +114,14 @@ export class XmlReader {
 
   private feed(slice: string): void {
     const forbidden = this.scanner.scan(slice);
-    const part = forbidden === -1 ? slice : slice.slice(0, Math.max(forbidden, 0));
+    const part = forbidden === undefined ? slice : slice.slice(0, Math.max(forbidden, 0));
     this.slice = part;
     this.sliceStart = this.fed;
     this.guard(() => this.sax.write(part));
     this.fed += part.length;
     if (this.done) return;
     this.checkBudget();
-    if (forbidden !== -1) this.fail('restricted-xml');
+    if (forbidden !== undefined) this.fail('restricted-xml');
   }
 
   private guard(run: () => void): void {
@@ -145,7 +145,8 @@ export class XmlReader {
       this.pendingStart = bytes - Buffer.byteLength(this.slice.slice(found.index), 'utf8');
     }
     const start = this.stanzaStart >= 0 ? this.stanzaStart : this.pendingStart;
-    if (bytes - start > this.limits.maxStanzaBytes) this.fail('policy-violation', 'stanza too large');
+    if (bytes - start > this.limits.maxStanzaBytes)
+      this.fail('policy-violation', 'stanza too large');
   }
 
   // The byte offset of a position in the current slice, at or after the cursor.

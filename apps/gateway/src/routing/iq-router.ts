@@ -55,18 +55,25 @@ export class IqRouter {
       }
       return;
     }
-    const target = this.registry.find(to.bareString(), to.resource);
+    void this.toFullJid(session, iq, to.bareString(), to.resource, request);
+  }
+
+  private async toFullJid(
+    session: ActiveSession,
+    iq: Element,
+    bareJid: string,
+    resource: string,
+    request: boolean,
+  ): Promise<void> {
+    let target = this.registry.find(bareJid, resource);
     if (!target) {
-      if (request) {
-        bounce(session, iq, 'service-unavailable', domain);
-      }
-      return;
+      await this.registry.refresh(bareJid).catch(() => undefined);
+      target = this.registry.find(bareJid, resource);
     }
-    void this.delivery.deliver(target, iq.toString()).then((delivered) => {
-      if (!delivered && request) {
-        bounce(session, iq, 'service-unavailable', domain);
-      }
-    });
+    const delivered = target !== undefined && (await this.delivery.deliver(target, iq.toString()));
+    if (!delivered && request) {
+      bounce(session, iq, 'service-unavailable', this.config.XMPP_DOMAIN);
+    }
   }
 
   private answer(session: ActiveSession, iq: Element, payload: Element, toAccount: boolean): void {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SessionRecord } from '@sotto/contracts';
 import type { Element, Jid } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
@@ -10,6 +10,8 @@ import { Delivery } from './delivery.service';
 /** RFC 6121 §8.5 message delivery rules for local users. */
 @Injectable()
 export class MessageRouter {
+  private readonly logger = new Logger('routing');
+
   constructor(
     private readonly registry: SessionRegistry,
     private readonly delivery: Delivery,
@@ -28,33 +30,37 @@ export class MessageRouter {
       return;
     }
     const xml = message.toString();
-    if (to.resource !== undefined) {
-      this.toFullJid(session, message, xml, to);
-    } else {
-      this.toBareJid(session, message, xml, to.bareString());
-    }
+    const routed =
+      to.resource !== undefined
+        ? this.toFullJid(session, message, xml, to)
+        : this.toBareJid(session, message, xml, to.bareString());
+    // Delivery goes on in the background so the sender's next stanza is not held up; a failure
+    // of the bus here must not go unnoticed.
+    routed.catch((error: unknown) => {
+      this.logger.warn(`message routing failed: ${error instanceof Error ? error.name : typeof error}`);
+      bounce(session, message, 'internal-server-error', this.config.XMPP_DOMAIN);
+    });
   }
 
-  private toFullJid(session: ActiveSession, message: Element, xml: string, to: Jid): void {
+  private async toFullJid(session: ActiveSession, message: Element, xml: string, to: Jid): Promise<void> {
     const bareJid = to.bareString();
-    const target = this.registry.find(bareJid, to.resource ?? '');
+    const resource = to.resource ?? '';
+    let target = this.registry.find(bareJid, resource);
     if (!target) {
-      this.fullJidUnavailable(session, message, xml, bareJid);
-      return;
+      await this.registry.refresh(bareJid);
+      target = this.registry.find(bareJid, resource);
     }
-    void this.delivery.deliver(target, xml).then((delivered) => {
-      if (!delivered) {
-        this.fullJidUnavailable(session, message, xml, bareJid);
-      }
-    });
+    if (!target || !(await this.delivery.deliver(target, xml))) {
+      await this.fullJidUnavailable(session, message, xml, bareJid);
+    }
   }
 
   // RFC 6121 §8.5.3.2.1: a message to an unavailable resource goes to the bare JID when it is
   // chat or normal; groupchat bounces; headline and error are dropped.
-  private fullJidUnavailable(session: ActiveSession, message: Element, xml: string, bareJid: string): void {
+  private async fullJidUnavailable(session: ActiveSession, message: Element, xml: string, bareJid: string): Promise<void> {
     const type = message.attrs.type ?? 'normal';
     if (type === 'chat' || type === 'normal') {
-      this.toBareJid(session, message, xml, bareJid);
+      await this.toBareJid(session, message, xml, bareJid);
     } else if (type === 'groupchat') {
       bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
     }
@@ -63,7 +69,7 @@ export class MessageRouter {
   // RFC 6121 §8.5.2: chat and normal go to the highest-priority available resources, headline to
   // every available resource with non-negative priority; no resource means the error below
   // (the same for an unknown account, so the error does not reveal which accounts exist).
-  private toBareJid(session: ActiveSession, message: Element, xml: string, bareJid: string): void {
+  private async toBareJid(session: ActiveSession, message: Element, xml: string, bareJid: string): Promise<void> {
     const type = message.attrs.type ?? 'normal';
     if (type === 'error') {
       return;
@@ -72,21 +78,22 @@ export class MessageRouter {
       bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
       return;
     }
+    let targets = this.targets(bareJid, type);
+    if (targets.length === 0) {
+      await this.registry.refresh(bareJid);
+      targets = this.targets(bareJid, type);
+    }
+    const results = await Promise.all(targets.map((target) => this.delivery.deliver(target, xml)));
+    if (!results.includes(true) && type !== 'headline') {
+      bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
+    }
+  }
+
+  private targets(bareJid: string, type: string): SessionRecord[] {
     const available = this.registry
       .resourcesOf(bareJid)
       .filter((record) => record.available && record.priority >= 0);
-    const targets = type === 'headline' ? available : highestPriority(available);
-    if (targets.length === 0) {
-      if (type !== 'headline') {
-        bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
-      }
-      return;
-    }
-    void Promise.all(targets.map((target) => this.delivery.deliver(target, xml))).then((results) => {
-      if (!results.includes(true) && type !== 'headline') {
-        bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
-      }
-    });
+    return type === 'headline' ? available : highestPriority(available);
   }
 }
 

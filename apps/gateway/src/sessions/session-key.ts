@@ -11,3 +11,8 @@ function digest(value: string): string {
 export function sessionKey(bareJid: string, resource: string): string {
   return `${digest(bareJid)}.${digest(resource)}`;
 }
+
+/** KV key filter matching every resource of a user. */
+export function userSessionsFilter(bareJid: string): string {
+  return `${digest(bareJid)}.*`;
+}

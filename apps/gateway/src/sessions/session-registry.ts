@@ -9,7 +9,7 @@ import {
 } from '@sotto/contracts';
 import { NatsClient, decodeJson, encodeJson } from '@sotto/nats';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { sessionKey } from './session-key';
+import { sessionKey, userSessionsFilter } from './session-key';
 
 type ReapListener = (record: SessionRecord) => void;
 
@@ -75,6 +75,20 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
   find(bareJid: string, resource: string): SessionRecord | undefined {
     const record = this.table.get(bareJid)?.get(resource);
     return record && !this.dead.has(record.gateway) ? record : undefined;
+  }
+
+  /**
+   * Reads a user's records from the bucket itself. Only for the path where the replica found no
+   * session: a record written a moment ago may not have reached this gateway's watch yet.
+   */
+  async refresh(bareJid: string): Promise<void> {
+    const keys = await this.sessions.keys(userSessionsFilter(bareJid));
+    for await (const key of keys) {
+      const entry = await this.sessions.get(key);
+      if (entry?.operation === 'PUT') {
+        this.applySession({ ...entry, isUpdate: true });
+      }
+    }
   }
 
   /** Writes a new or replaced session record; returns its revision for later compare-and-set. */
