@@ -1,16 +1,40 @@
+// The start of the only "<!" or "<?" markup XMPP allows. test() also accepts a prefix of the
+// opening, which may still grow into a match once more input arrives.
+class Opening {
+  readonly length: number;
+
+  constructor(
+    private readonly literal: string,
+    private readonly then?: RegExp,
+  ) {
+    this.length = literal.length + (then === undefined ? 0 : 1);
+  }
+
+  test(head: string): boolean {
+    if (!this.literal.startsWith(head.slice(0, this.literal.length))) return false;
+    return (
+      head.length <= this.literal.length ||
+      this.then === undefined ||
+      this.then.test(head.slice(-1))
+    );
+  }
+}
+
+const CDATA_OPEN = new Opening('<![CDATA[');
+// Only "<?xml" followed by whitespace is the XML declaration; "<?xml-stylesheet" is a PI.
+const XML_DECL_OPEN = new Opening('<?xml', /[\x20\x09\x0A\x0D]/);
 const DECL_OR_PI = /<[!?]/g;
-const CDATA_OPEN = '<![CDATA[';
 
 /**
  * Spots the markup RFC 6120 §11.1 forbids (DOCTYPE and other declarations, comments, processing
- * instructions) as soon as its first two characters arrive. saxes reports such markup only once
- * it is complete and buffers it meanwhile, so an unterminated "<!DOCTYPE" or "<!--" could
- * otherwise grow without bound. Outside CDATA sections, "<!" and "<?" can only start such
- * markup (or CDATA, or the XML declaration), which keeps this a cheap substring search.
+ * instructions) as soon as its first characters arrive. saxes reports such markup only once it
+ * is complete and buffers it meanwhile, so an unterminated "<!DOCTYPE" or "<!--" could otherwise
+ * grow without bound. Outside CDATA sections, "<!" and "<?" can only start such markup, a CDATA
+ * section or the XML declaration, which keeps this a cheap substring search.
  */
 export class RestrictedMarkupScanner {
   private inCdata = false;
-  // The end of the previous text when it might be the start of "<![CDATA[" or "]]>".
+  // The end of the previous piece when it may be the start of "<![CDATA[", "<?xml " or "]]>".
   private carry = '';
   private scanned = 0;
   // Where the XML declaration may sit: the very start, or just after a byte order mark.
@@ -46,21 +70,18 @@ export class RestrictedMarkupScanner {
         return undefined;
       }
       const at = match.index;
-      if (s[at + 1] === '?') {
-        if (base + at !== this.xmlDeclAt) return at - carried;
-        i = at + 2;
-        continue;
-      }
-      const head = s.slice(at, at + CDATA_OPEN.length);
-      if (head === CDATA_OPEN) {
-        this.inCdata = true;
-        i = at + CDATA_OPEN.length;
-      } else if (head.length < CDATA_OPEN.length && CDATA_OPEN.startsWith(head)) {
+      const isDecl = s[at + 1] === '?';
+      if (isDecl && base + at !== this.xmlDeclAt) return at - carried;
+      const allowed = isDecl ? XML_DECL_OPEN : CDATA_OPEN;
+      const head = s.slice(at, at + allowed.length);
+      if (!allowed.test(head)) return at - carried;
+      if (head.length < allowed.length) {
         this.carry = head;
         return undefined;
-      } else {
-        return at - carried;
       }
+      // saxes checks the rest of the declaration; a CDATA section is skipped up to "]]>".
+      this.inCdata = !isDecl;
+      i = at + (isDecl ? 2 : allowed.length);
     }
   }
 }
