@@ -112,6 +112,26 @@ describe('hostile input on TCP', () => {
   });
 });
 
+describe('a flooding client', () => {
+  it('is throttled while other users keep chatting', async () => {
+    const flooder = await rawTcp(tcpPort);
+    flooder.send(TCP_HEADER);
+    await flooder.until(/<\/stream:features>/);
+    // 8 MB of whitespace keep-alives, far over the burst, then a stanza the server must refuse.
+    const chunk = ' '.repeat(64 * 1024);
+    for (let sent = 0; sent < 8 * 1024 * 1024; sent += chunk.length) {
+      flooder.send(chunk);
+    }
+    flooder.send('<message><body>late</body></message>');
+    // The bystander is served while the flood still waits in the flooder's socket: the
+    // refusal of its trailing stanza has not come yet.
+    await bystanderStillChats();
+    await bystanderStillChats();
+    await expect(flooder.until(/not-authorized/, 100)).rejects.toThrow();
+    flooder.destroy();
+  });
+});
+
 describe('hostile input on WebSocket', () => {
   it('refuses a DTD frame with restricted-xml', async () => {
     const s = await rawWebSocket(wsUrl);

@@ -17,7 +17,14 @@ describe('RestrictedMarkupScanner', () => {
     expect(scanAll(["<?xml version='1.0'?><a>"])).toEqual([N]);
     expect(scanAll(["\uFEFF<?xml version='1.0'?><a>"])).toEqual([N]);
     expect(scanAll([" <?xml version='1.0'?>"])).toEqual([1]);
-    expect(scanAll(['<a>', '<?xml?>'])).toEqual([N, 0]);
+    expect(scanAll(['<a>', "<?xml version='1.0'?>"])).toEqual([N, 0]);
+    expect(scanAll(['<?x', "ml version='1.0'?><a>"])).toEqual([N, N]);
+  });
+
+  it('refuses a processing instruction even at the very start', () => {
+    expect(scanAll(["<?xml-stylesheet href='x'?><a/>"])).toEqual([0]);
+    expect(scanAll(['<?php ?><a/>'])).toEqual([0]);
+    expect(scanAll(['<?xml', '-stylesheet?>'])).toEqual([N, -5]);
   });
 
   it('reports the index of comments, declarations and PIs', () => {

@@ -71,6 +71,7 @@ describe('StreamParser hardening', () => {
     ['a comment inside a stanza', HEADER + '<message><!-- hello --></message>'],
     ['an unterminated comment', HEADER + '<message><!--' + 'x'.repeat(100)],
     ['a processing instruction', HEADER + "<?xml-stylesheet href='x'?>"],
+    ['a processing instruction before the stream', "<?xml-stylesheet href='x'?>" + HEADER],
     ['a processing instruction inside a stanza', HEADER + '<message><?php echo 1; ?></message>'],
     ['a second XML declaration', HEADER + "<?xml version='1.0'?>"],
   ])('refuses %s as restricted-xml', (_, input) => {
@@ -145,6 +146,31 @@ describe('StreamParser hardening', () => {
     // Header chunk, then the first two 64 kB chunks (128 kB crosses 100 kB).
     expect(result.writes).toBe(3);
     expect(result.elements).toEqual([]);
+  });
+
+  it('counts stanza bytes exactly, whatever the chunking and tag terminator', () => {
+    const pad = 'x'.repeat(300); // keeps stanzas larger than the stream header
+    const stanzas = [
+      `<message><body>é😀${pad}</body></message>`,
+      `<méssage\r\nto='a'>${pad}</méssage>`,
+      `<iq\ttype='get'><q xmlns='urn:q'>${pad}</q></iq>`,
+      `<presence ${pad.replace(/x/g, ' ')}/>`,
+    ];
+    for (const stanza of stanzas) {
+      const input = Buffer.from(HEADER + '\n ' + stanza + ' ');
+      const size = Buffer.byteLength(stanza);
+      for (let split = HEADER.length; split < input.length; split++) {
+        const chunks = [input.subarray(0, split), input.subarray(split)];
+        const fits = run(chunks, { maxStanzaBytes: size, maxDepth: 16 });
+        expect(fits.errors, `${stanza} split at ${split}`).toEqual([]);
+        expect(fits.elements).toHaveLength(1);
+        const tooBig = run(chunks, { maxStanzaBytes: size - 1, maxDepth: 16 });
+        expect(
+          tooBig.errors.map((e) => e.condition),
+          `${stanza} split at ${split}`,
+        ).toEqual(['policy-violation']);
+      }
+    }
   });
 
   it('bounds whatever is buffered outside stanzas too', () => {

@@ -8,7 +8,7 @@ import { XmlReader, type ReaderOutput } from './xml-reader';
 export interface StreamParserHandlers {
   /** The `<stream:stream>` start tag: its attributes by written name ('to', 'version', 'xml:lang', 'xmlns'...). */
   onStreamOpen(attrs: Record<string, string>): void;
-  /** Each complete top-level child of the stream, namespace-normalised (see the package docs). */
+  /** Each complete top-level child of the stream, namespace-normalised (see {@link StreamParser}). */
   onElement(element: Element): void;
   /** `</stream:stream>`; nothing more is reported until {@link StreamParser.reset}. */
   onStreamClose(): void;
@@ -16,7 +16,16 @@ export interface StreamParserHandlers {
   onError(error: StreamError): void;
 }
 
-/** Parser for an RFC 6120 TCP stream (one long-lived document). */
+/**
+ * Parser for an RFC 6120 TCP stream (one long-lived document).
+ *
+ * Emitted elements are namespace-normalised so that `toString()` gives a standalone document,
+ * the same one a WebSocket client would send as a frame: the element carries `xmlns` with its
+ * resolved namespace (`jabber:client` for stanzas), names lose their prefixes, descendants
+ * carry `xmlns` only where their namespace changes, and `xmlns:p` declarations are kept only
+ * where prefixed attributes need them (copied from the stream root when declared there).
+ * Attributes of the stream root, such as `xml:lang`, are not copied onto stanzas.
+ */
 export class StreamParser {
   private reader: XmlReader;
   private decoder = strictUtf8Decoder();
@@ -32,8 +41,9 @@ export class StreamParser {
   }
 
   /**
-   * Feeds raw bytes (or already decoded text). Never throws: problems go to `onError`.
-   * Handlers run synchronously, before write returns.
+   * Feeds raw bytes (or already decoded text). Never throws for bad input: problems go to
+   * `onError`. Handlers run synchronously, before write returns; an exception thrown by a
+   * handler propagates to the caller and drops the rest of this chunk's events.
    */
   write(chunk: Buffer | string): void {
     if (this.failed) return;

@@ -1,4 +1,4 @@
-import type { SaxesTagNS } from 'saxes';
+import type { SaxesAttributeNS, SaxesTagNS } from 'saxes';
 import { Element } from './element';
 
 interface Frame {
@@ -29,21 +29,22 @@ export class TreeBuilder {
     const attrs: Record<string, string> = {};
     if (parent === undefined || parent.uri !== tag.uri) attrs.xmlns = tag.uri;
     let declared: string[] | undefined;
+    let prefixed: SaxesAttributeNS[] | undefined;
     const { attributes } = tag;
-    for (const name in attributes) {
-      const attr = attributes[name];
+    for (const name of Object.keys(attributes)) {
       if (name === 'xmlns') continue;
+      const attr = attributes[name];
       attrs[name] = attr.value;
-      if (attr.prefix === 'xmlns') (declared ??= []).push(attr.local);
+      const { prefix } = attr;
+      if (prefix === 'xmlns') (declared ??= []).push(attr.local);
+      // xml: is bound by definition and needs no declaration.
+      else if (prefix !== '' && prefix !== 'xml') (prefixed ??= []).push(attr);
     }
     const element = new Element(tag.local, attrs);
     parent?.element.children.push(element);
     this.frames.push({ element, uri: tag.uri, declared, used: undefined });
-    for (const name in attributes) {
-      const { prefix, uri } = attributes[name];
-      // xml: is bound by definition and needs no declaration.
-      if (prefix !== '' && prefix !== 'xmlns' && prefix !== 'xml')
-        this.needDeclaration(prefix, uri);
+    if (prefixed !== undefined) {
+      for (const { prefix, uri } of prefixed) this.needDeclaration(prefix, uri);
     }
   }
 

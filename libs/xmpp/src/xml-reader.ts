@@ -145,8 +145,9 @@ export class XmlReader {
       this.pendingStart = bytes - Buffer.byteLength(this.slice.slice(found.index), 'utf8');
     }
     const start = this.stanzaStart >= 0 ? this.stanzaStart : this.pendingStart;
-    if (bytes - start > this.limits.maxStanzaBytes)
+    if (bytes - start > this.limits.maxStanzaBytes) {
       this.fail('policy-violation', 'stanza too large');
+    }
   }
 
   // The byte offset of a position in the current slice, at or after the cursor.
