@@ -32,12 +32,16 @@ const children = services.map((service) => {
     stream.on('data', (chunk) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop();
-      for (const line of lines) process.stdout.write(prefix + line + '\n');
+      for (const line of lines) {
+        process.stdout.write(prefix + line + '\n');
+      }
     });
   }
   child.on('exit', (code, signal) => {
     console.log(`${prefix}exited (${signal ?? code})`);
-    if (!stopping) stop(1);
+    if (!stopping) {
+      stop(1);
+    }
   });
   return child;
 });
@@ -45,7 +49,9 @@ const children = services.map((service) => {
 let stopping = false;
 function stop(code = 0) {
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) {
+    child.kill('SIGTERM');
+  }
   setTimeout(() => process.exit(code), 3000).unref();
 }
 process.on('SIGINT', () => stop());
@@ -53,6 +59,8 @@ process.on('SIGTERM', () => stop());
 
 const host = process.env.GATEWAY_HOST ?? '127.0.0.1';
 console.log(`Sotto is starting: XMPP domain ${process.env.XMPP_DOMAIN ?? 'localhost'}`);
-console.log(`  WebSocket: ws://${host}:${process.env.WS_PORT ?? 5280}${process.env.WS_PATH ?? '/ws-xmpp'}`);
+console.log(
+  `  WebSocket: ws://${host}:${process.env.WS_PORT ?? 5280}${process.env.WS_PATH ?? '/ws-xmpp'}`,
+);
 console.log(`  TCP c2s:   ${host}:${process.env.C2S_PORT ?? 5222} (STARTTLS)`);
 console.log(`  Admin token (ADMIN_TOKEN) is in ${secretsFile}`);

@@ -15,7 +15,9 @@ export function loadSecrets(env = process.env) {
   if (existsSync(secretsFile)) {
     for (const line of readFileSync(secretsFile, 'utf8').split('\n')) {
       const match = /^([A-Z_]+)=(.*)$/.exec(line);
-      if (match) stored[match[1]] = match[2];
+      if (match) {
+        stored[match[1]] = match[2];
+      }
     }
   }
   let changed = false;
@@ -26,7 +28,10 @@ export function loadSecrets(env = process.env) {
     }
   }
   if (changed) {
-    const body = Object.entries(stored).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+    const body =
+      Object.entries(stored)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n';
     writeFileSync(secretsFile, body, { mode: 0o600 });
   }
   return Object.fromEntries(generated.map((name) => [name, env[name] ?? stored[name]]));

@@ -1,7 +1,12 @@
 // The platform's processes in start order, shared by `pnpm start`, the database set-up and the
 // end-to-end tests. `database`: the service owns a PostgreSQL database and role of that name.
 export const services = [
-  { name: 'accounts', database: 'sotto_accounts', migrate: 'apps/accounts/dist/migrate.js', main: 'apps/accounts/dist/main.js' },
+  {
+    name: 'accounts',
+    database: 'sotto_accounts',
+    migrate: 'apps/accounts/dist/migrate.js',
+    main: 'apps/accounts/dist/main.js',
+  },
   { name: 'gateway', main: 'apps/gateway/dist/main.js' },
 ];
 

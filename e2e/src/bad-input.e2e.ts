@@ -9,7 +9,9 @@ const tcpPort = gatewayA!.tcpPort;
 const wsUrl = gatewayA!.ws;
 
 const streamError = (condition: string) =>
-  new RegExp(`<stream:error[^>]*>\\s*<${condition} xmlns=['"]urn:ietf:params:xml:ns:xmpp-streams['"]`);
+  new RegExp(
+    `<stream:error[^>]*>\\s*<${condition} xmlns=['"]urn:ietf:params:xml:ns:xmpp-streams['"]`,
+  );
 
 async function expectStreamError(stream: RawStream, condition: string): Promise<void> {
   await stream.until(streamError(condition));
@@ -40,9 +42,14 @@ async function bystanderStillChats(): Promise<void> {
 describe('hostile input on TCP', () => {
   it('refuses a billion-laughs document with restricted-xml', async () => {
     const s = await rawTcp(tcpPort);
-    const laughs = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');
+    const laughs = Array.from(
+      { length: 9 },
+      (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`,
+    ).join('');
     s.send(`<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol0 "lol">${laughs}]>`);
-    s.send(TCP_HEADER.replace("<?xml version='1.0'?>", '') + '<message><body>&lol9;</body></message>');
+    s.send(
+      TCP_HEADER.replace("<?xml version='1.0'?>", '') + '<message><body>&lol9;</body></message>',
+    );
     await expectStreamError(s, 'restricted-xml');
     await bystanderStillChats();
   });
@@ -82,7 +89,13 @@ describe('hostile input on TCP', () => {
     const s = await rawTcp(tcpPort);
     s.send(TCP_HEADER);
     await s.until(/<\/stream:features>/);
-    s.send(Buffer.concat([Buffer.from('<message><body>'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('</body></message>')]));
+    s.send(
+      Buffer.concat([
+        Buffer.from('<message><body>'),
+        Buffer.from([0xc3, 0x28, 0xff]),
+        Buffer.from('</body></message>'),
+      ]),
+    );
     await expectStreamError(s, 'unsupported-encoding');
     await bystanderStillChats();
   });
@@ -137,7 +150,9 @@ describe('hostile input on WebSocket', () => {
     const s = await rawWebSocket(wsUrl);
     s.send(WS_OPEN);
     await s.until(/<\/stream:features>/);
-    s.send('<!DOCTYPE m [<!ENTITY a "aaaa">]><message xmlns="jabber:client"><body>&a;</body></message>');
+    s.send(
+      '<!DOCTYPE m [<!ENTITY a "aaaa">]><message xmlns="jabber:client"><body>&a;</body></message>',
+    );
     await expectStreamError(s, 'restricted-xml');
     await bystanderStillChats();
   });
@@ -152,7 +167,13 @@ describe('hostile input on WebSocket', () => {
     const bytes = await rawWebSocket(wsUrl);
     bytes.send(WS_OPEN);
     await bytes.until(/<\/stream:features>/);
-    bytes.send(Buffer.concat([Buffer.from("<message xmlns='jabber:client'><body>"), Buffer.from([0xff, 0xfe]), Buffer.from('</body></message>')]));
+    bytes.send(
+      Buffer.concat([
+        Buffer.from("<message xmlns='jabber:client'><body>"),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('</body></message>'),
+      ]),
+    );
     await expectStreamError(bytes, 'unsupported-encoding');
     await bystanderStillChats();
   });
@@ -170,7 +191,9 @@ describe('hostile input on WebSocket', () => {
 
 describe('bad addressing from an authenticated session', () => {
   it('answers an invalid JID in "to" with jid-malformed and keeps the stream', async () => {
-    await alice.xmpp.send(xml('message', { to: 'a@b@c', id: 'bad-to', type: 'chat' }, xml('body', {}, 'x')));
+    await alice.xmpp.send(
+      xml('message', { to: 'a@b@c', id: 'bad-to', type: 'chat' }, xml('body', {}, 'x')),
+    );
     const error = await alice.next((s) => s.attrs.id === 'bad-to' && s.attrs.type === 'error');
     expect(error.getChild('error')?.getChild('jid-malformed')).toBeDefined();
     await bystanderStillChats();

@@ -18,7 +18,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((session) => session.stop()));
 });
 
-const chat = (to: string, body: string) => xml('message', { to, type: 'chat', id: body }, xml('body', {}, body));
+const chat = (to: string, body: string) =>
+  xml('message', { to, type: 'chat', id: body }, xml('body', {}, body));
 
 describe('log-in and 1:1 chat across two gateways', () => {
   it('two users on different gateways and transports exchange messages both ways', async () => {
@@ -137,25 +138,37 @@ describe('log-in and 1:1 chat across two gateways', () => {
     ];
     for (const [to, condition] of cases) {
       await a.xmpp.send(chat(to, `to ${to}`));
-      const error = await a.next((s) => s.is('message') && s.attrs.type === 'error' && s.attrs.id === `to ${to}`);
-      expect(error.getChild('error')?.getChild(condition, 'urn:ietf:params:xml:ns:xmpp-stanzas')).toBeDefined();
+      const error = await a.next(
+        (s) => s.is('message') && s.attrs.type === 'error' && s.attrs.id === `to ${to}`,
+      );
+      expect(
+        error.getChild('error')?.getChild(condition, 'urn:ietf:params:xml:ns:xmpp-stanzas'),
+      ).toBeDefined();
     }
   });
 
   it('serves ping and disco#info, and answers unknown namespaces with service-unavailable', async () => {
     const alice = await createAccount('alice');
     const a = await login({ service: tcpB, account: alice });
-    const pong = await a.xmpp.iqCaller.request(xml('iq', { type: 'get', to: 'localhost' }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+    const pong = await a.xmpp.iqCaller.request(
+      xml('iq', { type: 'get', to: 'localhost' }, xml('ping', { xmlns: 'urn:xmpp:ping' })),
+    );
     expect(pong.attrs.type).toBe('result');
     const info = await a.xmpp.iqCaller.request(
-      xml('iq', { type: 'get', to: 'localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })),
+      xml(
+        'iq',
+        { type: 'get', to: 'localhost' },
+        xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }),
+      ),
     );
     const query = info.getChild('query', 'http://jabber.org/protocol/disco#info');
     const features = query?.getChildren('feature').map((f) => f.attrs.var);
     expect(features).toContain('urn:xmpp:ping');
     expect(query?.getChild('identity')?.attrs.category).toBe('server');
     await expect(
-      a.xmpp.iqCaller.request(xml('iq', { type: 'get', to: 'localhost' }, xml('query', { xmlns: 'urn:example:nothing' }))),
+      a.xmpp.iqCaller.request(
+        xml('iq', { type: 'get', to: 'localhost' }, xml('query', { xmlns: 'urn:example:nothing' })),
+      ),
     ).rejects.toThrow(/service-unavailable/);
   });
 
@@ -165,10 +178,14 @@ describe('log-in and 1:1 chat across two gateways', () => {
     const a = await login({ service: wsA, account: alice });
     const b = await login({ service: tcpB, account: bob, resource: 'desk' });
     // @xmpp/client answers pings itself.
-    const result = await a.xmpp.iqCaller.request(xml('iq', { type: 'get', to: b.jid }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+    const result = await a.xmpp.iqCaller.request(
+      xml('iq', { type: 'get', to: b.jid }, xml('ping', { xmlns: 'urn:xmpp:ping' })),
+    );
     expect(result.attrs.from).toBe(b.jid);
     await expect(
-      a.xmpp.iqCaller.request(xml('iq', { type: 'get', to: `${bob.jid}/gone` }, xml('ping', { xmlns: 'urn:xmpp:ping' }))),
+      a.xmpp.iqCaller.request(
+        xml('iq', { type: 'get', to: `${bob.jid}/gone` }, xml('ping', { xmlns: 'urn:xmpp:ping' })),
+      ),
     ).rejects.toThrow(/service-unavailable/);
   });
 

@@ -20,10 +20,16 @@ describe('a gateway dies', () => {
       const b = await connectXmpp({ service: gatewayA!.ws, account: bob, resource: 'desk' });
       sessions.push(b);
       await b.xmpp.send(xml('presence'));
-      const first = await connectXmpp({ service: doomed.endpoints.ws, account: alice, resource: 'phone' });
+      const first = await connectXmpp({
+        service: doomed.endpoints.ws,
+        account: alice,
+        resource: 'phone',
+      });
       sessions.push(first);
       await first.xmpp.send(xml('presence'));
-      await first.xmpp.send(xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'before')));
+      await first.xmpp.send(
+        xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'before')),
+      );
       await b.next(isMessageWithBody('before'));
 
       // No goodbye: the process is killed and its session record stays behind in the table.
@@ -33,10 +39,14 @@ describe('a gateway dies', () => {
       const again = await connectXmpp({ service: gatewayA!.ws, account: alice, resource: 'phone' });
       sessions.push(again);
       await again.xmpp.send(xml('presence'));
-      await again.xmpp.send(xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'after')));
+      await again.xmpp.send(
+        xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'after')),
+      );
       const atBob = await b.next(isMessageWithBody('after'));
       expect(atBob.attrs.from).toBe(`${alice.jid}/phone`);
-      await b.xmpp.send(xml('message', { to: alice.jid, type: 'chat' }, xml('body', {}, 'welcome back')));
+      await b.xmpp.send(
+        xml('message', { to: alice.jid, type: 'chat' }, xml('body', {}, 'welcome back')),
+      );
       await again.next(isMessageWithBody('welcome back'));
     } finally {
       await doomed.stop('SIGKILL');
@@ -47,17 +57,30 @@ describe('a gateway dies', () => {
     const doomed = await startGateway('gateway-doomed-2', 15283, 15225);
     try {
       const carol = await createAccount('carol');
-      const survivor = await connectXmpp({ service: gatewayA!.ws, account: carol, resource: 'survivor' });
+      const survivor = await connectXmpp({
+        service: gatewayA!.ws,
+        account: carol,
+        resource: 'survivor',
+      });
       sessions.push(survivor);
       await survivor.xmpp.send(xml('presence'));
-      const victim = await connectXmpp({ service: doomed.endpoints.ws, account: carol, resource: 'victim' });
+      const victim = await connectXmpp({
+        service: doomed.endpoints.ws,
+        account: carol,
+        resource: 'victim',
+      });
       sessions.push(victim);
       await victim.xmpp.send(xml('presence'));
-      await survivor.next((s) => s.is('presence') && s.attrs.from === `${carol.jid}/victim` && !s.attrs.type);
+      await survivor.next(
+        (s) => s.is('presence') && s.attrs.from === `${carol.jid}/victim` && !s.attrs.type,
+      );
 
       await doomed.stop('SIGKILL');
       const gone = await survivor.next(
-        (s) => s.is('presence') && s.attrs.from === `${carol.jid}/victim` && s.attrs.type === 'unavailable',
+        (s) =>
+          s.is('presence') &&
+          s.attrs.from === `${carol.jid}/victim` &&
+          s.attrs.type === 'unavailable',
         15_000,
       );
       expect(gone).toBeDefined();

@@ -12,7 +12,10 @@ afterEach(async () => {
 });
 
 /** Logs in with StanzaJS over WebSocket and records which SASL mechanism it chose. */
-async function stanzaLogin(account: TestAccount, url: string): Promise<{ client: XMPP.Agent; mechanism: string }> {
+async function stanzaLogin(
+  account: TestAccount,
+  url: string,
+): Promise<{ client: XMPP.Agent; mechanism: string }> {
   const client = XMPP.createClient({
     jid: account.jid,
     password: account.password,
@@ -49,12 +52,16 @@ describe('StanzaJS over WebSocket', () => {
     expect(got.attrs.from).toBe(`${alice.jid}/stanza`);
 
     const received = new Promise<XMPP.Stanzas.Message>((resolve) => client.on('chat', resolve));
-    await b.xmpp.send(xml('message', { to: alice.jid, type: 'chat' }, xml('body', {}, 'to stanza')));
+    await b.xmpp.send(
+      xml('message', { to: alice.jid, type: 'chat' }, xml('body', {}, 'to stanza')),
+    );
     expect((await received).body).toBe('to stanza');
   });
 
   it('fails to log in with a wrong password', async () => {
     const alice = await createAccount('alice');
-    await expect(stanzaLogin({ ...alice, password: 'not it' }, gatewayB!.ws)).rejects.toThrow(/auth failed/);
+    await expect(stanzaLogin({ ...alice, password: 'not it' }, gatewayB!.ws)).rejects.toThrow(
+      /auth failed/,
+    );
   });
 });

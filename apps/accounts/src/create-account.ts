@@ -17,7 +17,9 @@ async function main(): Promise<number> {
     console.log(`created ${created}`);
     return 0;
   } catch (error) {
-    console.error(`not created: ${error instanceof RpcError ? `${error.code}: ${error.message}` : String(error)}`);
+    console.error(
+      `not created: ${error instanceof RpcError ? `${error.code}: ${error.message}` : String(error)}`,
+    );
     return 1;
   } finally {
     await nats.connection.close();

@@ -12,14 +12,20 @@ declare module 'vitest' {
 }
 
 function runScript(script: string): void {
-  const run = spawnSync(process.execPath, [resolve(repoRoot, script)], { cwd: repoRoot, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [resolve(repoRoot, script)], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) {
     throw new Error(`${script} failed: ${run.stderr || run.stdout}`);
   }
 }
 
 async function waitForAccounts(): Promise<void> {
-  const nats = await NatsClient.connect({ url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'e2e-setup' });
+  const nats = await NatsClient.connect({
+    url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    name: 'e2e-setup',
+  });
   try {
     for (let attempt = 0; attempt < 100; attempt++) {
       try {
@@ -39,10 +45,15 @@ async function waitForAccounts(): Promise<void> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   runScript('scripts/db-setup.mjs');
   runScript('apps/accounts/dist/migrate.js');
-  const processes: ChildProcess[] = [startService('accounts', 'accounts', { LOG_LEVEL: 'warning' })];
+  const processes: ChildProcess[] = [
+    startService('accounts', 'accounts', { LOG_LEVEL: 'warning' }),
+  ];
   try {
     await waitForAccounts();
-    const gateways = await Promise.all([startGateway('gateway-a', 15280, 15222), startGateway('gateway-b', 15281, 15223)]);
+    const gateways = await Promise.all([
+      startGateway('gateway-a', 15280, 15222),
+      startGateway('gateway-b', 15281, 15223),
+    ]);
     processes.push(...gateways.map((gateway) => gateway.process));
     project.provide(
       'gateways',

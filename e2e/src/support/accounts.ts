@@ -5,7 +5,10 @@ let nats: Promise<NatsClient> | undefined;
 
 /** The test's own connection to the bus, to create accounts the way the orchestrator will. */
 export function bus(): Promise<NatsClient> {
-  nats ??= NatsClient.connect({ url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'e2e' });
+  nats ??= NatsClient.connect({
+    url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    name: 'e2e',
+  });
   return nats;
 }
 

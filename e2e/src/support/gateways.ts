@@ -20,7 +20,11 @@ export async function startGateway(
   name: string,
   wsPort: number,
   tcpPort: number,
-): Promise<{ endpoints: GatewayEndpoints; process: ChildProcess; stop: (signal?: NodeJS.Signals) => Promise<void> }> {
+): Promise<{
+  endpoints: GatewayEndpoints;
+  process: ChildProcess;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+}> {
   const child = startService('gateway', name, {
     ...testGatewayEnv,
     WS_PORT: String(wsPort),

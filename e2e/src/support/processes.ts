@@ -8,7 +8,11 @@ export const repoRoot = resolve(__dirname, '../../..');
 export const logDir = resolve(repoRoot, '.sotto/e2e-logs');
 
 /** Starts a built service (`apps/<name>/dist/main.js`) with its output in .sotto/e2e-logs. */
-export function startService(name: string, logName: string, env: Record<string, string>): ChildProcess {
+export function startService(
+  name: string,
+  logName: string,
+  env: Record<string, string>,
+): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(resolve(logDir, `${logName}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [resolve(repoRoot, `apps/${name}/dist/main.js`)], {
@@ -41,7 +45,10 @@ export async function waitForPort(port: number, timeoutMs = 30_000): Promise<voi
   throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return;
   }

@@ -11,7 +11,10 @@ export interface RawStream {
   destroy(): void;
 }
 
-function collector(onData: (listener: (text: string) => void) => void, onClose: (listener: () => void) => void) {
+function collector(
+  onData: (listener: (text: string) => void) => void,
+  onClose: (listener: () => void) => void,
+) {
   let received = '';
   let isClosed = false;
   const listeners = new Set<() => void>();
@@ -34,7 +37,9 @@ function collector(onData: (listener: (text: string) => void) => void, onClose: 
       };
       const timer = setTimeout(() => {
         listeners.delete(check);
-        reject(new Error(`${what} not seen within ${timeoutMs} ms; got: ${received.slice(0, 500)}`));
+        reject(
+          new Error(`${what} not seen within ${timeoutMs} ms; got: ${received.slice(0, 500)}`),
+        );
       }, timeoutMs);
       listeners.add(check);
       check();
@@ -71,7 +76,9 @@ export async function rawTcp(port: number): Promise<RawStream> {
   };
 }
 
-export async function rawWebSocket(url: string): Promise<RawStream & { closeCode(): Promise<number> }> {
+export async function rawWebSocket(
+  url: string,
+): Promise<RawStream & { closeCode(): Promise<number> }> {
   const socket = new WebSocket(url, 'xmpp');
   socket.on('error', () => undefined);
   const code = new Promise<number>((resolve) => socket.once('close', (c: number) => resolve(c)));
@@ -99,4 +106,5 @@ export async function rawWebSocket(url: string): Promise<RawStream & { closeCode
 
 export const TCP_HEADER =
   "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
-export const WS_OPEN = "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='localhost' version='1.0'/>";
+export const WS_OPEN =
+  "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='localhost' version='1.0'/>";

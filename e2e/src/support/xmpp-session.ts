@@ -35,7 +35,10 @@ export async function connectXmpp(options: ConnectOptions): Promise<XmppSession>
       mechanisms: string[],
     ) => {
       mechanism = options.mechanism ?? mechanisms.find((m) => m !== 'PLAIN') ?? mechanisms[0] ?? '';
-      await authenticate({ username: options.account.username, password: options.account.password }, mechanism);
+      await authenticate(
+        { username: options.account.username, password: options.account.password },
+        mechanism,
+      );
     },
   });
   // Reconnection is the test's decision, not the library's.

@@ -1,5 +1,11 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { connect, errors, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  connect,
+  errors,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 import { Kvm, type KV, type KvOptions } from '@nats-io/kv';
 import {
   eventContracts,

@@ -21,7 +21,7 @@ export function hmac(hash: ScramHash, key: Buffer, data: string | Buffer): Buffe
 export function xor(a: Buffer, b: Buffer): Buffer {
   const out = Buffer.alloc(a.length);
   for (let i = 0; i < a.length; i++) {
-    out[i] = a[i]! ^ b[i]!;
+    out[i] = a[i] ^ b[i];
   }
   return out;
 }

@@ -27,7 +27,9 @@ export class Element {
    */
   getChild(name: string, xmlns?: string): Element | undefined {
     for (const child of this.children) {
-      if (typeof child !== 'string' && this.matches(child, name, xmlns)) return child;
+      if (typeof child !== 'string' && this.matches(child, name, xmlns)) {
+        return child;
+      }
     }
     return undefined;
   }
@@ -36,7 +38,9 @@ export class Element {
   getChildren(name: string, xmlns?: string): Element[] {
     const found: Element[] = [];
     for (const child of this.children) {
-      if (typeof child !== 'string' && this.matches(child, name, xmlns)) found.push(child);
+      if (typeof child !== 'string' && this.matches(child, name, xmlns)) {
+        found.push(child);
+      }
     }
     return found;
   }
@@ -45,7 +49,9 @@ export class Element {
   getChildElements(): Element[] {
     const found: Element[] = [];
     for (const child of this.children) {
-      if (typeof child !== 'string') found.push(child);
+      if (typeof child !== 'string') {
+        found.push(child);
+      }
     }
     return found;
   }
@@ -59,14 +65,18 @@ export class Element {
   text(): string {
     let out = '';
     for (const child of this.children) {
-      if (typeof child === 'string') out += child;
+      if (typeof child === 'string') {
+        out += child;
+      }
     }
     return out;
   }
 
   /** Appends children and returns this element, for chaining. */
   append(...children: Node[]): this {
-    for (const child of children) this.children.push(child);
+    for (const child of children) {
+      this.children.push(child);
+    }
     return this;
   }
 
@@ -108,7 +118,9 @@ export class Element {
         } else {
           out.push('>');
           work.push(new EndTag(`</${item.name}>`));
-          for (let i = children.length - 1; i >= 0; i--) work.push(children[i]);
+          for (let i = children.length - 1; i >= 0; i--) {
+            work.push(children[i]);
+          }
         }
       }
     }
@@ -116,7 +128,9 @@ export class Element {
   }
 
   private matches(child: Element, name: string, xmlns: string | undefined): boolean {
-    if (child.name !== name) return false;
+    if (child.name !== name) {
+      return false;
+    }
     return xmlns === undefined || (child.attrs.xmlns ?? this.attrs.xmlns) === xmlns;
   }
 }
@@ -146,12 +160,18 @@ export function xml(
   if (attrs) {
     for (const key in attrs) {
       const value = attrs[key];
-      if (value !== undefined) element.attrs[key] = value;
+      if (value !== undefined) {
+        element.attrs[key] = value;
+      }
     }
   }
   for (const child of children) {
     if (Array.isArray(child)) {
-      for (const nested of child) if (nested) element.children.push(nested);
+      for (const nested of child) {
+        if (nested) {
+          element.children.push(nested);
+        }
+      }
     } else if (child) {
       element.children.push(child);
     }

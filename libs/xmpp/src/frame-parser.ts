@@ -13,7 +13,9 @@ import { XmlReader } from './xml-reader';
  */
 export function parseFrame(frame: Buffer | string, limits: XmlLimits): Element {
   const size = typeof frame === 'string' ? Buffer.byteLength(frame, 'utf8') : frame.length;
-  if (size > limits.maxStanzaBytes) throw new StreamError('policy-violation', 'stanza too large');
+  if (size > limits.maxStanzaBytes) {
+    throw new StreamError('policy-violation', 'stanza too large');
+  }
   let text: string;
   if (typeof frame === 'string') {
     text = frame;
@@ -27,9 +29,15 @@ export function parseFrame(frame: Buffer | string, limits: XmlLimits): Element {
   const reader = new XmlReader(limits, 'frame');
   let element: Element | undefined;
   for (const output of [...reader.write(text), ...reader.end()]) {
-    if (output.kind === 'error') throw output.error;
-    if (output.kind === 'element') element = output.element;
+    if (output.kind === 'error') {
+      throw output.error;
+    }
+    if (output.kind === 'element') {
+      element = output.element;
+    }
   }
-  if (element === undefined) throw new StreamError('not-well-formed', 'empty frame');
+  if (element === undefined) {
+    throw new StreamError('not-well-formed', 'empty frame');
+  }
   return element;
 }

@@ -22,7 +22,9 @@ const FREEFORM_FORBIDDEN = /[\p{Cc}\p{Cn}\p{Cs}]/u;
 const NON_ASCII_SPACE = /(?!\x20)\p{Zs}/gu;
 
 function checkLength(part: string, what: string): void {
-  if (part.length === 0) throw new JidError(`empty ${what}`);
+  if (part.length === 0) {
+    throw new JidError(`empty ${what}`);
+  }
   if (Buffer.byteLength(part, 'utf8') > MAX_PART_BYTES) {
     throw new JidError(`${what} longer than ${MAX_PART_BYTES} bytes`);
   }
@@ -36,16 +38,20 @@ function toNarrow(ch: string): string {
 export function prepLocalpart(s: string): string {
   const prepared = s.replace(WIDTH_FORMS, toNarrow).toLowerCase().normalize('NFC');
   checkLength(prepared, 'localpart');
-  if (!IDENTIFIER.test(prepared)) throw new JidError('localpart contains a disallowed character');
+  if (!IDENTIFIER.test(prepared)) {
+    throw new JidError('localpart contains a disallowed character');
+  }
   if (NON_ASCII.test(prepared)) {
     // IdentifierClass also refuses "HasCompat" code points (ligatures, letter-like symbols...).
     for (const ch of prepared) {
-      if (ch.normalize('NFKC') !== ch)
+      if (ch.normalize('NFKC') !== ch) {
         throw new JidError(`compatibility character in localpart: ${ch}`);
+      }
     }
   }
-  if (LOCAL_FORBIDDEN.test(prepared))
+  if (LOCAL_FORBIDDEN.test(prepared)) {
     throw new JidError('localpart contains a forbidden character');
+  }
   return prepared;
 }
 
@@ -53,8 +59,9 @@ export function prepLocalpart(s: string): string {
 export function prepResourcepart(s: string): string {
   const prepared = s.replace(NON_ASCII_SPACE, ' ').normalize('NFC');
   checkLength(prepared, 'resourcepart');
-  if (FREEFORM_FORBIDDEN.test(prepared))
+  if (FREEFORM_FORBIDDEN.test(prepared)) {
     throw new JidError('resourcepart contains a disallowed character');
+  }
   return prepared;
 }
 
@@ -70,24 +77,39 @@ const NUMERIC_LAST_LABEL = /(?:^|\.)[0-9]+$/;
  */
 export function prepDomainpart(s: string): string {
   const domain = s.endsWith('.') ? s.slice(0, -1) : s;
-  if (domain.length === 0) throw new JidError('empty domainpart');
+  if (domain.length === 0) {
+    throw new JidError('empty domainpart');
+  }
   if (domain.startsWith('[') && domain.endsWith(']')) {
-    if (!isIPv6(domain.slice(1, -1))) throw new JidError('invalid IPv6 literal');
+    if (!isIPv6(domain.slice(1, -1))) {
+      throw new JidError('invalid IPv6 literal');
+    }
     return domain.toLowerCase();
   }
-  if (isIPv4(domain)) return domain;
+  if (isIPv4(domain)) {
+    return domain;
+  }
   const name = domain.toLowerCase().normalize('NFC');
   // domainToASCII is a URL host parser: it would cut "a/b" down to "a" and decode "%41", so
   // ASCII characters are checked here; non-ASCII ones are left to its UTS #46 mapping.
-  if (FORBIDDEN_ASCII.test(name)) throw new JidError('domainpart contains a forbidden character');
+  if (FORBIDDEN_ASCII.test(name)) {
+    throw new JidError('domainpart contains a forbidden character');
+  }
   let ascii = domainToASCII(name);
   // A full-width or ideographic trailing dot only becomes "." in the ASCII form.
-  if (ascii.endsWith('.') && !name.endsWith('.')) ascii = ascii.slice(0, -1);
-  if (ascii === '') throw new JidError('invalid domainpart');
-  if (NUMERIC_LAST_LABEL.test(ascii))
+  if (ascii.endsWith('.') && !name.endsWith('.')) {
+    ascii = ascii.slice(0, -1);
+  }
+  if (ascii === '') {
+    throw new JidError('invalid domainpart');
+  }
+  if (NUMERIC_LAST_LABEL.test(ascii)) {
     throw new JidError('domainpart is neither a name nor an IP literal');
+  }
   for (const label of ascii.split('.')) {
-    if (label.length > 63 || !LDH_LABEL.test(label)) throw new JidError('invalid domain label');
+    if (label.length > 63 || !LDH_LABEL.test(label)) {
+      throw new JidError('invalid domain label');
+    }
   }
   const unicode = domainToUnicode(ascii);
   if (Buffer.byteLength(unicode, 'utf8') > MAX_PART_BYTES) {

@@ -24,14 +24,18 @@ export class Jid {
     if (slash !== -1) {
       resource = rest.slice(slash + 1);
       rest = rest.slice(0, slash);
-      if (resource === '') throw new JidError('empty resourcepart');
+      if (resource === '') {
+        throw new JidError('empty resourcepart');
+      }
     }
     let local: string | undefined;
     const at = rest.indexOf('@');
     if (at !== -1) {
       local = rest.slice(0, at);
       rest = rest.slice(at + 1);
-      if (local === '') throw new JidError('empty localpart');
+      if (local === '') {
+        throw new JidError('empty localpart');
+      }
     }
     return Jid.of(local, rest, resource);
   }

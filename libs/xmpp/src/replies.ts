@@ -18,7 +18,9 @@ export function errorReply(stanza: Element, error: StanzaError, from?: string): 
     'xml:lang': attrs['xml:lang'],
   });
   for (const child of stanza.children) {
-    if (typeof child !== 'string') reply.children.push(child.clone());
+    if (typeof child !== 'string') {
+      reply.children.push(child.clone());
+    }
   }
   reply.children.push(error.toElement());
   return reply;

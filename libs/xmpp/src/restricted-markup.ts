@@ -11,7 +11,9 @@ class Opening {
   }
 
   test(head: string): boolean {
-    if (!this.literal.startsWith(head.slice(0, this.literal.length))) return false;
+    if (!this.literal.startsWith(head.slice(0, this.literal.length))) {
+      return false;
+    }
     return (
       head.length <= this.literal.length ||
       this.then === undefined ||
@@ -45,7 +47,9 @@ export class RestrictedMarkupScanner {
    * starts (negative when it started in an earlier piece), or undefined when there is none.
    */
   scan(text: string): number | undefined {
-    if (this.scanned === 0 && text.charCodeAt(0) === 0xfeff) this.xmlDeclAt = 1;
+    if (this.scanned === 0 && text.charCodeAt(0) === 0xfeff) {
+      this.xmlDeclAt = 1;
+    }
     const s = this.carry + text;
     const carried = this.carry.length;
     const base = this.scanned - carried;
@@ -66,15 +70,21 @@ export class RestrictedMarkupScanner {
       DECL_OR_PI.lastIndex = i;
       const match = DECL_OR_PI.exec(s);
       if (match === null) {
-        if (s.endsWith('<')) this.carry = '<';
+        if (s.endsWith('<')) {
+          this.carry = '<';
+        }
         return undefined;
       }
       const at = match.index;
       const isDecl = s[at + 1] === '?';
-      if (isDecl && base + at !== this.xmlDeclAt) return at - carried;
+      if (isDecl && base + at !== this.xmlDeclAt) {
+        return at - carried;
+      }
       const allowed = isDecl ? XML_DECL_OPEN : CDATA_OPEN;
       const head = s.slice(at, at + allowed.length);
-      if (!allowed.test(head)) return at - carried;
+      if (!allowed.test(head)) {
+        return at - carried;
+      }
       if (head.length < allowed.length) {
         this.carry = head;
         return undefined;

@@ -26,7 +26,9 @@ function run(
     onError: (error) => errors.push(error),
   });
   for (const chunk of chunks) {
-    if (errors.length === 0) writes++;
+    if (errors.length === 0) {
+      writes++;
+    }
     parser.write(chunk);
   }
   return { errors, elements, writes };
@@ -137,7 +139,9 @@ describe('StreamParser hardening', () => {
     const limits = { maxStanzaBytes: 100_000, maxDepth: 16 };
     const chunk = Buffer.alloc(64 * 1024, 'a');
     const chunks: Buffer[] = [Buffer.from(HEADER + '<message><body>')];
-    for (let sent = 0; sent < 10 * 1024 * 1024; sent += chunk.length) chunks.push(chunk);
+    for (let sent = 0; sent < 10 * 1024 * 1024; sent += chunk.length) {
+      chunks.push(chunk);
+    }
     chunks.push(Buffer.from('</body></message>'));
     const result = run(chunks, limits);
     expect(result.errors).toHaveLength(1);

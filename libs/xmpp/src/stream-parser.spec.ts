@@ -73,7 +73,9 @@ describe('StreamParser', () => {
 
   it('handles byte-by-byte input', () => {
     const { parser, events } = collect();
-    for (let i = 0; i < document.length; i++) parser.write(document.subarray(i, i + 1));
+    for (let i = 0; i < document.length; i++) {
+      parser.write(document.subarray(i, i + 1));
+    }
     expect(summary(events)).toEqual(expected);
   });
 
@@ -113,7 +115,9 @@ describe('StreamParser', () => {
       onStreamOpen: () => events.push('open'),
       onElement: (element) => {
         events.push(element.name);
-        if (element.name === 'starttls') parser.reset();
+        if (element.name === 'starttls') {
+          parser.reset();
+        }
       },
       onStreamClose: () => events.push('close'),
       onError: (error) => events.push(error.condition),
@@ -138,7 +142,9 @@ describe('StreamParser', () => {
     const { parser, events } = collect();
     parser.write(HEADER);
     // Far more whitespace than maxStanzaBytes, as years of keepalives would be.
-    for (let i = 0; i < 100; i++) parser.write(' '.repeat(4096));
+    for (let i = 0; i < 100; i++) {
+      parser.write(' '.repeat(4096));
+    }
     parser.write('<presence/>');
     expect(summary(events)).toEqual(['open', "<presence xmlns='jabber:client'/>"]);
   });

@@ -46,7 +46,9 @@ export class StreamParser {
    * handler propagates to the caller and drops the rest of this chunk's events.
    */
   write(chunk: Buffer | string): void {
-    if (this.failed) return;
+    if (this.failed) {
+      return;
+    }
     let text: string;
     if (typeof chunk === 'string') {
       text = chunk;
@@ -58,17 +60,22 @@ export class StreamParser {
         return;
       }
     }
-    if (text.length > 0) this.deliver(this.reader.write(text));
+    if (text.length > 0) {
+      this.deliver(this.reader.write(text));
+    }
   }
 
   /**
    * Restarts the stream after STARTTLS or SASL success: the next bytes written begin a new
    * document. Input already written but not yet delivered (anything after the element being
-   * handled, when called from a handler) is discarded, as RFC 6120 requires for both restarts.
+   * handled, when called from a handler) is discarded, so plaintext pipelined after
+   * `<starttls/>` can never be read as part of the protected stream.
    * A parser that reported an error stays failed.
    */
   reset(): void {
-    if (this.failed) return;
+    if (this.failed) {
+      return;
+    }
     this.generation++;
     this.decoder = strictUtf8Decoder();
     this.reader = new XmlReader(this.limits, 'stream');
@@ -77,7 +84,9 @@ export class StreamParser {
   private deliver(outputs: ReaderOutput[]): void {
     const generation = this.generation;
     for (const output of outputs) {
-      if (this.failed || generation !== this.generation) return;
+      if (this.failed || generation !== this.generation) {
+        return;
+      }
       switch (output.kind) {
         case 'open':
           this.handlers.onStreamOpen(output.attrs);

@@ -27,45 +27,64 @@ export class TreeBuilder {
   open(tag: SaxesTagNS): void {
     const parent = this.frames[this.frames.length - 1];
     const attrs: Record<string, string> = {};
-    if (parent === undefined || parent.uri !== tag.uri) attrs.xmlns = tag.uri;
+    if (parent === undefined || parent.uri !== tag.uri) {
+      attrs.xmlns = tag.uri;
+    }
     let declared: string[] | undefined;
     let prefixed: SaxesAttributeNS[] | undefined;
     const { attributes } = tag;
     for (const name of Object.keys(attributes)) {
-      if (name === 'xmlns') continue;
+      if (name === 'xmlns') {
+        continue;
+      }
       const attr = attributes[name];
       attrs[name] = attr.value;
       const { prefix } = attr;
-      if (prefix === 'xmlns') (declared ??= []).push(attr.local);
+      if (prefix === 'xmlns') {
+        (declared ??= []).push(attr.local);
+      }
       // xml: is bound by definition and needs no declaration.
-      else if (prefix !== '' && prefix !== 'xml') (prefixed ??= []).push(attr);
+      else if (prefix !== '' && prefix !== 'xml') {
+        (prefixed ??= []).push(attr);
+      }
     }
     const element = new Element(tag.local, attrs);
     parent?.element.children.push(element);
     this.frames.push({ element, uri: tag.uri, declared, used: undefined });
     if (prefixed !== undefined) {
-      for (const { prefix, uri } of prefixed) this.needDeclaration(prefix, uri);
+      for (const { prefix, uri } of prefixed) {
+        this.needDeclaration(prefix, uri);
+      }
     }
   }
 
   text(text: string): void {
     const frame = this.frames[this.frames.length - 1];
-    if (frame === undefined) return;
+    if (frame === undefined) {
+      return;
+    }
     const { children } = frame.element;
     const last = children.length - 1;
     const previous = children[last];
     // saxes splits character data at CDATA boundaries; keep one string per run of text.
-    if (typeof previous === 'string') children[last] = previous + text;
-    else children.push(text);
+    if (typeof previous === 'string') {
+      children[last] = previous + text;
+    } else {
+      children.push(text);
+    }
   }
 
   /** Closes the innermost element; returns the top-level element once it is complete. */
   close(): Element | undefined {
     const frame = this.frames.pop();
-    if (frame === undefined) return undefined;
+    if (frame === undefined) {
+      return undefined;
+    }
     if (frame.declared !== undefined) {
       for (const prefix of frame.declared) {
-        if (frame.used?.has(prefix) !== true) delete frame.element.attrs[`xmlns:${prefix}`];
+        if (frame.used?.has(prefix) !== true) {
+          delete frame.element.attrs[`xmlns:${prefix}`];
+        }
       }
     }
     return this.frames.length === 0 ? frame.element : undefined;

@@ -92,7 +92,9 @@ export class XmlReader {
     let start = 0;
     while (start < input.length && !this.done) {
       let end = Math.min(start + SLICE, input.length);
-      while (end < input.length && isHeldBack(input.charCodeAt(end - 1))) end++;
+      while (end < input.length && isHeldBack(input.charCodeAt(end - 1))) {
+        end++;
+      }
       this.feed(input.slice(start, end));
       start = end;
     }
@@ -101,8 +103,12 @@ export class XmlReader {
 
   /** Ends the document, reporting anything left unclosed or missing. */
   end(): ReaderOutput[] {
-    if (!this.done && this.carry !== '') this.feed(this.carry);
-    if (!this.done) this.guard(() => this.sax.close());
+    if (!this.done && this.carry !== '') {
+      this.feed(this.carry);
+    }
+    if (!this.done) {
+      this.guard(() => this.sax.close());
+    }
     return this.take();
   }
 
@@ -119,9 +125,13 @@ export class XmlReader {
     this.sliceStart = this.fed;
     this.guard(() => this.sax.write(part));
     this.fed += part.length;
-    if (this.done) return;
+    if (this.done) {
+      return;
+    }
     this.checkBudget();
-    if (forbidden !== undefined) this.fail('restricted-xml');
+    if (forbidden !== undefined) {
+      this.fail('restricted-xml');
+    }
   }
 
   private guard(run: () => void): void {
@@ -129,7 +139,9 @@ export class XmlReader {
       run();
     } catch (error) {
       // Anything but our own abort is a bug; still keep the promise that writing never throws.
-      if (error !== ABORT) this.fail('internal-server-error');
+      if (error !== ABORT) {
+        this.fail('internal-server-error');
+      }
     }
   }
 
@@ -141,7 +153,9 @@ export class XmlReader {
       // Leading whitespace is exempt: keepalives may arrive for hours between stanzas.
       NOT_SPACE.lastIndex = Math.max(this.lastEvent - this.sliceStart, 0);
       const found = NOT_SPACE.exec(this.slice);
-      if (found === null) return;
+      if (found === null) {
+        return;
+      }
       this.pendingStart = bytes - Buffer.byteLength(this.slice.slice(found.index), 'utf8');
     }
     const start = this.stanzaStart >= 0 ? this.stanzaStart : this.pendingStart;
@@ -171,7 +185,9 @@ export class XmlReader {
     sax.on('opentag', (tag) => this.onOpenTag(tag));
     sax.on('closetag', () => this.onCloseTag());
     sax.on('cdata', (text) => {
-      if (this.builder.active) this.builder.text(text);
+      if (this.builder.active) {
+        this.builder.text(text);
+      }
       this.markEvent();
     });
     // saxes only knows the five predefined entities, so an undefined one (&lol9;) lands here.
@@ -179,7 +195,9 @@ export class XmlReader {
   }
 
   private onOpenTagStart(tag: SaxesStartTagNS): void {
-    if (this.level === 0) this.checkEncoding();
+    if (this.level === 0) {
+      this.checkEncoding();
+    }
     if (this.level === this.stanzaLevel) {
       // saxes has just read the name and the character after it (CR LF counts as one).
       const position = this.sax.position;
@@ -198,8 +216,11 @@ export class XmlReader {
   }
 
   private onOpenTag(tag: SaxesTagNS): void {
-    if (this.level === this.stanzaLevel) this.openStream(tag);
-    else this.builder.open(tag);
+    if (this.level === this.stanzaLevel) {
+      this.openStream(tag);
+    } else {
+      this.builder.open(tag);
+    }
     this.markEvent();
   }
 
@@ -208,7 +229,9 @@ export class XmlReader {
       this.abort('invalid-namespace');
     }
     const attrs: Record<string, string> = {};
-    for (const name in tag.attributes) attrs[name] = tag.attributes[name].value;
+    for (const name in tag.attributes) {
+      attrs[name] = tag.attributes[name].value;
+    }
     this.outputs.push({ kind: 'open', attrs });
   }
 
@@ -233,7 +256,9 @@ export class XmlReader {
 
   private checkEncoding(): void {
     const encoding = this.sax.xmlDecl.encoding?.toLowerCase();
-    if (encoding !== undefined && encoding !== 'utf-8') this.abort('unsupported-encoding');
+    if (encoding !== undefined && encoding !== 'utf-8') {
+      this.abort('unsupported-encoding');
+    }
   }
 
   private markEvent(): void {
@@ -242,7 +267,9 @@ export class XmlReader {
   }
 
   private fail(condition: StreamErrorCondition, text?: string): void {
-    if (this.done) return;
+    if (this.done) {
+      return;
+    }
     this.done = true;
     this.outputs.push({ kind: 'error', error: new StreamError(condition, text) });
   }

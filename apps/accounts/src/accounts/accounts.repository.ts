@@ -25,7 +25,10 @@ export class AccountsRepository {
       });
     } catch (error) {
       // The unique index decides between concurrent creations of the same JID.
-      if (error instanceof QueryFailedError && driverCode(error) === UNIQUE_VIOLATION) {
+      if (
+        error instanceof QueryFailedError &&
+        driverCode(error as QueryFailedError<unknown>) === UNIQUE_VIOLATION
+      ) {
         throw new AccountsException(AccountsErrorCode.AlreadyExists, 'account already exists');
       }
       throw error;
@@ -84,6 +87,6 @@ function rows(accountId: string, credentials: CredentialSet): ScramCredentialEnt
   }));
 }
 
-function driverCode(error: QueryFailedError): unknown {
+function driverCode(error: QueryFailedError<unknown>): unknown {
   return (error.driverError as { code?: unknown }).code;
 }

@@ -41,7 +41,13 @@ export class C2SConnection implements TransportEvents, ActiveSession {
   private boundResource?: string;
   private revision = 0;
   private readonly negotiationTimer: NodeJS.Timeout;
-  record: SessionRecord = { jid: 'unbound@unbound/unbound', gateway: '', available: false, priority: 0, boundAt: 0 };
+  record: SessionRecord = {
+    jid: 'unbound@unbound/unbound',
+    gateway: '',
+    available: false,
+    priority: 0,
+    boundAt: 0,
+  };
 
   constructor(
     private readonly transport: XmppTransport,
@@ -75,10 +81,19 @@ export class C2SConnection implements TransportEvents, ActiveSession {
     this.transport.close(error);
   }
 
-  async setPresence(state: { available: boolean; priority: number; presence?: string }): Promise<void> {
+  async setPresence(state: {
+    available: boolean;
+    priority: number;
+    presence?: string;
+  }): Promise<void> {
     const record: SessionRecord = { ...this.record, ...state, presence: state.presence };
     this.record = record;
-    const revision = await this.deps.registry.update(this.bareJid, this.resource, record, this.revision);
+    const revision = await this.deps.registry.update(
+      this.bareJid,
+      this.resource,
+      record,
+      this.revision,
+    );
     if (revision !== undefined) {
       this.revision = revision;
     }
@@ -262,7 +277,12 @@ export class C2SConnection implements TransportEvents, ActiveSession {
 
   private async handleBind(element: Element): Promise<void> {
     const bind = element.getChild('bind', NS_BIND);
-    if (element.xmlns !== NS_CLIENT || element.name !== 'iq' || element.attrs.type !== 'set' || !bind) {
+    if (
+      element.xmlns !== NS_CLIENT ||
+      element.name !== 'iq' ||
+      element.attrs.type !== 'set' ||
+      !bind
+    ) {
       // RFC 6120 §7.1: nothing is processed before a resource is bound.
       throw new StreamError('not-authorized', 'bind a resource first');
     }
@@ -274,7 +294,9 @@ export class C2SConnection implements TransportEvents, ActiveSession {
       if (!(error instanceof JidError)) {
         throw error;
       }
-      this.deliver(errorReply(element, new StanzaError('bad-request', 'invalid resource')).toString());
+      this.deliver(
+        errorReply(element, new StanzaError('bad-request', 'invalid resource')).toString(),
+      );
       return;
     }
     const bareJid = this.bareJid;

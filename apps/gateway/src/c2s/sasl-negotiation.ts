@@ -11,8 +11,7 @@ import {
 import { Jid, JidError } from '@sotto/xmpp';
 
 export type SaslStep =
-  | { kind: 'challenge'; data: string }
-  | { kind: 'success'; data?: string; bareJid: string };
+  { kind: 'challenge'; data: string } | { kind: 'success'; data?: string; bareJid: string };
 
 const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
 
@@ -102,7 +101,10 @@ export class SaslNegotiation {
 
   private async credentials(bareJid: string, mechanism: ScramMechanism): Promise<ScramCredentials> {
     try {
-      const result = await this.nats.request('accounts.scram-credentials', { jid: bareJid, mechanism });
+      const result = await this.nats.request('accounts.scram-credentials', {
+        jid: bareJid,
+        mechanism,
+      });
       return {
         salt: Buffer.from(result.salt, 'base64'),
         iterations: result.iterations,

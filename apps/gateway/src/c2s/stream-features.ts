@@ -11,11 +11,18 @@ export function tlsFeatures(): string {
 
 export function saslFeatures(mechanisms: string[]): string {
   return features(
-    xml('mechanisms', { xmlns: NS_SASL }, mechanisms.map((name) => xml('mechanism', {}, name))),
+    xml(
+      'mechanisms',
+      { xmlns: NS_SASL },
+      mechanisms.map((name) => xml('mechanism', {}, name)),
+    ),
   );
 }
 
 /** After authentication: resource binding, and the RFC 3921 session kept optional for old clients. */
 export function bindFeatures(): string {
-  return features(xml('bind', { xmlns: NS_BIND }), xml('session', { xmlns: NS_SESSION }, xml('optional')));
+  return features(
+    xml('bind', { xmlns: NS_BIND }),
+    xml('session', { xmlns: NS_SESSION }, xml('optional')),
+  );
 }

@@ -32,11 +32,14 @@ export class IqRouter {
       bounce(session, iq, 'bad-request', domain, 'a get or set IQ has exactly one child');
       return;
     }
-    const toServer = to === undefined || (to.local === undefined && to.resource === undefined && to.domain === domain);
-    const toOwnAccount = to !== undefined && to.resource === undefined && to.bareString() === session.bareJid;
+    const toServer =
+      to === undefined ||
+      (to.local === undefined && to.resource === undefined && to.domain === domain);
+    const toOwnAccount =
+      to !== undefined && to.resource === undefined && to.bareString() === session.bareJid;
     if (toServer || toOwnAccount) {
       if (request) {
-        this.answer(session, iq, payloads[0] as Element, toOwnAccount);
+        this.answer(session, iq, payloads[0], toOwnAccount);
       }
       // Results and errors addressed to the server answer nothing the gateway asked: dropped.
       return;

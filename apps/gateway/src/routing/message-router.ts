@@ -37,12 +37,19 @@ export class MessageRouter {
     // Delivery goes on in the background so the sender's next stanza is not held up; a failure
     // of the bus here must not go unnoticed.
     routed.catch((error: unknown) => {
-      this.logger.warn(`message routing failed: ${error instanceof Error ? error.name : typeof error}`);
+      this.logger.warn(
+        `message routing failed: ${error instanceof Error ? error.name : typeof error}`,
+      );
       bounce(session, message, 'internal-server-error', this.config.XMPP_DOMAIN);
     });
   }
 
-  private async toFullJid(session: ActiveSession, message: Element, xml: string, to: Jid): Promise<void> {
+  private async toFullJid(
+    session: ActiveSession,
+    message: Element,
+    xml: string,
+    to: Jid,
+  ): Promise<void> {
     const bareJid = to.bareString();
     const resource = to.resource ?? '';
     let target = this.registry.find(bareJid, resource);
@@ -57,7 +64,12 @@ export class MessageRouter {
 
   // RFC 6121 §8.5.3.2.1: a message to an unavailable resource goes to the bare JID when it is
   // chat or normal; groupchat bounces; headline and error are dropped.
-  private async fullJidUnavailable(session: ActiveSession, message: Element, xml: string, bareJid: string): Promise<void> {
+  private async fullJidUnavailable(
+    session: ActiveSession,
+    message: Element,
+    xml: string,
+    bareJid: string,
+  ): Promise<void> {
     const type = message.attrs.type ?? 'normal';
     if (type === 'chat' || type === 'normal') {
       await this.toBareJid(session, message, xml, bareJid);
@@ -69,7 +81,12 @@ export class MessageRouter {
   // RFC 6121 §8.5.2: chat and normal go to the highest-priority available resources, headline to
   // every available resource with non-negative priority; no resource means the error below
   // (the same for an unknown account, so the error does not reveal which accounts exist).
-  private async toBareJid(session: ActiveSession, message: Element, xml: string, bareJid: string): Promise<void> {
+  private async toBareJid(
+    session: ActiveSession,
+    message: Element,
+    xml: string,
+    bareJid: string,
+  ): Promise<void> {
     const type = message.attrs.type ?? 'normal';
     if (type === 'error') {
       return;

@@ -72,7 +72,13 @@ export class PresenceRouter implements OnModuleInit {
     const priorityText = presence.getChildText('priority');
     const priority = priorityText === undefined ? 0 : Number(priorityText.trim());
     if (!Number.isInteger(priority) || priority < -128 || priority > 127) {
-      bounce(session, presence, 'bad-request', this.config.XMPP_DOMAIN, 'priority must be -128..127');
+      bounce(
+        session,
+        presence,
+        'bad-request',
+        this.config.XMPP_DOMAIN,
+        'priority must be -128..127',
+      );
       return;
     }
     const initial = !session.record.available;

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import {
@@ -99,9 +105,18 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Updates our own record unless another session took the resource over; undefined then. */
-  async update(bareJid: string, resource: string, record: SessionRecord, revision: number): Promise<number | undefined> {
+  async update(
+    bareJid: string,
+    resource: string,
+    record: SessionRecord,
+    revision: number,
+  ): Promise<number | undefined> {
     try {
-      const next = await this.sessions.update(sessionKey(bareJid, resource), encodeJson(record), revision);
+      const next = await this.sessions.update(
+        sessionKey(bareJid, resource),
+        encodeJson(record),
+        revision,
+      );
       this.store(bareJid, resource, record);
       return next;
     } catch {

@@ -59,7 +59,9 @@ export async function loadOrCreateCertificate(options: {
 }
 
 function splitBundle(pem: string): TlsMaterial {
-  const key = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/.exec(pem);
+  const key = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/.exec(
+    pem,
+  );
   const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
   if (!key || !cert) {
     throw new Error('the TLS bundle holds no private key or no certificate');

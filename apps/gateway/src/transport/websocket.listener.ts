@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { C2SConnection } from '../c2s/c2s-connection';
@@ -43,7 +48,12 @@ export class WebSocketListener implements OnApplicationBootstrap, OnApplicationS
         return;
       }
       new C2SConnection(
-        new WebSocketTransport(socket, limits, connectionRateLimiter(this.config), this.config.WS_BEHIND_TLS_PROXY),
+        new WebSocketTransport(
+          socket,
+          limits,
+          connectionRateLimiter(this.config),
+          this.config.WS_BEHIND_TLS_PROXY,
+        ),
         this.deps,
       );
     });
@@ -57,6 +67,8 @@ export class WebSocketListener implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     this.wss?.close();
-    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.http ? this.http.close(() => resolve()) : resolve(),
+    );
   }
 }
