@@ -27,7 +27,7 @@ export class AccountsRepository {
       // The unique index decides between concurrent creations of the same JID.
       if (
         error instanceof QueryFailedError &&
-        driverCode(error as QueryFailedError<unknown>) === UNIQUE_VIOLATION
+        driverCode(error as QueryFailedError<Error>) === UNIQUE_VIOLATION
       ) {
         throw new AccountsException(AccountsErrorCode.AlreadyExists, 'account already exists');
       }
@@ -87,6 +87,6 @@ function rows(accountId: string, credentials: CredentialSet): ScramCredentialEnt
   }));
 }
 
-function driverCode(error: QueryFailedError<unknown>): unknown {
+function driverCode(error: QueryFailedError<Error>): unknown {
   return (error.driverError as { code?: unknown }).code;
 }
