@@ -29,6 +29,14 @@ export const accountsRpc = {
     request: z.object({ jid: BareJid, password: Password }),
     result: z.object({ jid: BareJid }),
   },
+  /**
+   * Blocks every later login of the account (erasure in progress): from then on the account
+   * answers credentials requests with decoys, as an unknown account would.
+   */
+  'accounts.disable': {
+    request: z.object({ jid: BareJid }),
+    result: z.object({ disabled: z.boolean() }),
+  },
   'accounts.delete': {
     request: z.object({ jid: BareJid }),
     result: z.object({ deleted: z.boolean() }),

@@ -3,3 +3,4 @@ export * from './rpc-envelope';
 export * from './accounts.contract';
 export * from './sessions.contract';
 export * from './registry';
+export * from './gdpr.contract';
