@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 export const stateDir = resolve(process.env.SOTTO_STATE_DIR ?? '.sotto');
 export const secretsFile = resolve(stateDir, 'secrets.env');
 
-const generated = ['ADMIN_TOKEN', 'LOG_PSEUDONYM_KEY', 'SCRAM_DECOY_SECRET'];
+const generated = ['ADMIN_TOKEN', 'LOG_PSEUDONYM_KEY', 'SCRAM_DECOY_SECRET', 'TOMBSTONE_KEY'];
 
 /** Reads .sotto/secrets.env, adding any missing secret; environment variables win. */
 export function loadSecrets(env = process.env) {

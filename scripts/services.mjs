@@ -7,6 +7,7 @@ export const services = [
     migrate: 'apps/accounts/dist/migrate.js',
     main: 'apps/accounts/dist/main.js',
   },
+  { name: 'orchestrator', database: 'sotto_orchestrator', migrate: 'apps/orchestrator/dist/migrate.js', main: 'apps/orchestrator/dist/main.js' },
   { name: 'gateway', main: 'apps/gateway/dist/main.js' },
 ];
 

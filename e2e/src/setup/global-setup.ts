@@ -3,11 +3,18 @@ import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { NatsClient } from '@sotto/nats';
 import { startGateway, type GatewayEndpoints } from '../support/gateways';
+import {
+  resetOrchestratorDatabase,
+  startOrchestrator,
+  type OrchestratorEndpoints,
+} from '../support/orchestrator';
 import { repoRoot, startService, stopProcess } from '../support/processes';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     gateways: GatewayEndpoints[];
+    orchestrator: OrchestratorEndpoints;
+    orchestratorDatabaseUrl: string;
   }
 }
 
@@ -41,20 +48,27 @@ async function waitForAccounts(): Promise<void> {
   }
 }
 
-/** One real platform for the whole e2e run: accounts and two gateway processes. */
+/** One real platform for the whole e2e run: accounts, the orchestrator and two gateways. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   runScript('scripts/db-setup.mjs');
   runScript('apps/accounts/dist/migrate.js');
+  const orchestratorDatabaseUrl = await resetOrchestratorDatabase();
+  runScript('apps/orchestrator/dist/migrate.js', {
+    ORCHESTRATOR_DATABASE_URL: orchestratorDatabaseUrl,
+  });
   const processes: ChildProcess[] = [
     startService('accounts', 'accounts', { LOG_LEVEL: 'warning' }),
   ];
   try {
     await waitForAccounts();
-    const gateways = await Promise.all([
+    const [orchestrator, ...gateways] = await Promise.all([
+      startOrchestrator(orchestratorDatabaseUrl),
       startGateway('gateway-a', 15280, 15222),
       startGateway('gateway-b', 15281, 15223),
     ]);
-    processes.push(...gateways.map((gateway) => gateway.process));
+    processes.push(orchestrator.process, ...gateways.map((gateway) => gateway.process));
+    project.provide('orchestrator', orchestrator.endpoints);
+    project.provide('orchestratorDatabaseUrl', orchestratorDatabaseUrl);
     project.provide(
       'gateways',
       gateways.map((gateway) => gateway.endpoints),
