@@ -63,5 +63,9 @@ console.log(
   `  WebSocket: ws://${host}:${process.env.WS_PORT ?? 5280}${process.env.WS_PATH ?? '/ws-xmpp'}`,
 );
 console.log(`  TCP c2s:   ${host}:${process.env.C2S_PORT ?? 5222} (STARTTLS)`);
-console.log(`  Admin API: http://${process.env.ORCHESTRATOR_HTTP_HOST ?? '127.0.0.1'}:${process.env.ORCHESTRATOR_HTTP_PORT ?? 8088}/api/v1 (OpenAPI at /api/docs), gRPC on port ${process.env.ORCHESTRATOR_GRPC_PORT ?? 50051}`);
-console.log(`  Admin token (ADMIN_TOKEN) is in ${secretsFile}; try: pnpm sottoctl register --domain localhost`);
+console.log(
+  `  Admin API: http://${process.env.ORCHESTRATOR_HTTP_HOST ?? '127.0.0.1'}:${process.env.ORCHESTRATOR_HTTP_PORT ?? 8088}/api/v1 (OpenAPI at /api/docs), gRPC on port ${process.env.ORCHESTRATOR_GRPC_PORT ?? 50051}`,
+);
+console.log(
+  `  Admin token (ADMIN_TOKEN) is in ${secretsFile}; try: pnpm sottoctl register --domain localhost`,
+);

@@ -2,11 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@sotto/nats';
 import { C2SDependencies } from './c2s/c2s-dependencies';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
+import { FeatureRegistry } from './features/feature-registry';
+import { ServiceIqForwarder } from './features/service-iq.forwarder';
 import { ServerIqHandler } from './iq/server-iq.handler';
+import { ContactPresence } from './presence/contact-presence';
+import { RosterLink } from './presence/roster-link';
 import { Delivery } from './routing/delivery.service';
 import { IqRouter } from './routing/iq-router';
 import { MessageRouter } from './routing/message-router';
 import { PresenceRouter } from './routing/presence-router';
+import { ServiceRouteListener } from './routing/service-route.listener';
 import { StanzaRouter } from './routing/stanza-router';
 import { LocalSessions } from './sessions/local-sessions';
 import { SessionLifecycle } from './sessions/session-lifecycle';
@@ -26,8 +31,13 @@ export class GatewayModule {
         LocalSessions,
         SessionLifecycle,
         Delivery,
+        FeatureRegistry,
+        ServiceIqForwarder,
+        ServiceRouteListener,
         ServerIqHandler,
         MessageRouter,
+        RosterLink,
+        ContactPresence,
         PresenceRouter,
         IqRouter,
         StanzaRouter,

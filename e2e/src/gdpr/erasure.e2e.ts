@@ -14,7 +14,10 @@ describe('unregister', () => {
     const session = await connectXmpp({ service: gateway!.ws, account: alice });
     await session.xmpp.send(xml('presence'));
 
-    const started = await admin<{ job: JobView }>('DELETE', `/accounts/${encodeURIComponent(alice.jid)}`);
+    const started = await admin<{ job: JobView }>(
+      'DELETE',
+      `/accounts/${encodeURIComponent(alice.jid)}`,
+    );
     expect(started.status).toBe(202);
     // The connected session is closed by the erasure, before the services forget.
     await session.closed();
@@ -26,8 +29,12 @@ describe('unregister', () => {
     expect(account.status).toBe('completed');
     expect(account.datasets?.find((d) => d.name === 'account')?.deleted).toBe(1);
 
-    await expect(connectXmpp({ service: gateway!.ws, account: alice })).rejects.toThrow(/not-authorized/);
-    const again = await admin('PUT', `/accounts/${encodeURIComponent(alice.jid)}`, { password: 'new-password-1' });
+    await expect(connectXmpp({ service: gateway!.ws, account: alice })).rejects.toThrow(
+      /not-authorized/,
+    );
+    const again = await admin('PUT', `/accounts/${encodeURIComponent(alice.jid)}`, {
+      password: 'new-password-1',
+    });
     expect(again.status).toBe(409);
     const secondErasure = await admin('DELETE', `/accounts/${encodeURIComponent(alice.jid)}`);
     expect(secondErasure.status).toBe(404);
@@ -35,7 +42,10 @@ describe('unregister', () => {
 
   it('a forget delivered twice more deletes nothing more', async () => {
     const bob = await createAccount('twice');
-    const started = await admin<{ job: JobView }>('DELETE', `/accounts/${encodeURIComponent(bob.jid)}`);
+    const started = await admin<{ job: JobView }>(
+      'DELETE',
+      `/accounts/${encodeURIComponent(bob.jid)}`,
+    );
     const job = await waitForJob(started.body.job.id);
     expect(job.status).toBe('completed');
 
@@ -50,12 +60,16 @@ describe('unregister', () => {
     }
     const results = await collectResults(job.id, 3);
     expect(results).toHaveLength(3);
-    const deleted = results.map((r) => (r.kind === 'forget' ? r.datasets.find((d) => d.name === 'account')?.deleted : -1));
+    const deleted = results.map((r) =>
+      r.kind === 'forget' ? r.datasets.find((d) => d.name === 'account')?.deleted : -1,
+    );
     // The first run deleted the account; the two redeliveries found nothing to delete.
     expect(deleted.sort()).toEqual([0, 0, 1]);
     // And the job's report still says what the first run did.
     const after = await admin<JobView>('GET', `/jobs/${job.id}`);
-    expect(after.body.services.accounts?.datasets?.find((d) => d.name === 'account')?.deleted).toBe(1);
+    expect(after.body.services.accounts?.datasets?.find((d) => d.name === 'account')?.deleted).toBe(
+      1,
+    );
   });
 });
 

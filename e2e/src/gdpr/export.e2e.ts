@@ -8,7 +8,10 @@ interface Manifest {
   subject: string;
   createdAt: string;
   formatVersion: number;
-  services: Record<string, { status: string; datasets: { name: string; rows: number; files: Record<string, string> }[] }>;
+  services: Record<
+    string,
+    { status: string; datasets: { name: string; rows: number; files: Record<string, string> }[] }
+  >;
 }
 
 describe('retrieve_personal_data', () => {
@@ -36,7 +39,10 @@ describe('retrieve_personal_data', () => {
         }
       }
     }
-    const rows = JSON.parse(files.get('accounts/account.json')!.toString('utf8')) as Record<string, string>[];
+    const rows = JSON.parse(files.get('accounts/account.json')!.toString('utf8')) as Record<
+      string,
+      string
+    >[];
     expect(rows).toHaveLength(1);
     expect(rows[0]!.jid).toBe(alice.jid);
     expect(Date.parse(rows[0]!.created_at!)).not.toBeNaN();

@@ -44,21 +44,35 @@ describe('register and register_identified over HTTP', () => {
 
   it('registers a chosen JID once: 201, then 409; an invalid one is 400', async () => {
     const jid = `chosen-${randomBytes(4).toString('hex')}@localhost`;
-    const first = await admin('PUT', `/accounts/${encodeURIComponent(jid)}`, { password: 'pw-one-two-three' });
+    const first = await admin('PUT', `/accounts/${encodeURIComponent(jid)}`, {
+      password: 'pw-one-two-three',
+    });
     expect(first.status).toBe(201);
     expect(first.body).toEqual({ jid });
-    const again = await admin('PUT', `/accounts/${encodeURIComponent(jid)}`, { password: 'another-one' });
+    const again = await admin('PUT', `/accounts/${encodeURIComponent(jid)}`, {
+      password: 'another-one',
+    });
     expect(again.status).toBe(409);
-    const invalid = await admin('PUT', `/accounts/${encodeURIComponent('bad@@localhost')}`, { password: 'x-y-z-w' });
-    expect(invalid.status).toBe(400);
-    const otherDomain = await admin('PUT', `/accounts/${encodeURIComponent('a@elsewhere.example')}`, {
+    const invalid = await admin('PUT', `/accounts/${encodeURIComponent('bad@@localhost')}`, {
       password: 'x-y-z-w',
     });
+    expect(invalid.status).toBe(400);
+    const otherDomain = await admin(
+      'PUT',
+      `/accounts/${encodeURIComponent('a@elsewhere.example')}`,
+      {
+        password: 'x-y-z-w',
+      },
+    );
     expect(otherDomain.status).toBe(400);
   });
 
   it('answers bad bodies with 400 and a reason', async () => {
-    const noPassword = await admin<{ message: unknown }>('PUT', '/accounts/someone%40localhost', {});
+    const noPassword = await admin<{ message: unknown }>(
+      'PUT',
+      '/accounts/someone%40localhost',
+      {},
+    );
     expect(noPassword.status).toBe(400);
     expect(JSON.stringify(noPassword.body.message)).toMatch(/password/);
     const wrongType = await admin('POST', '/exports', { jid: 42 });

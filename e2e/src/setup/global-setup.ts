@@ -1,6 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { FEATURES_BUCKET } from '@sotto/contracts';
 import { NatsClient } from '@sotto/nats';
 import { startGateway, type GatewayEndpoints } from '../support/gateways';
 import {
@@ -9,6 +10,8 @@ import {
   type OrchestratorEndpoints,
 } from '../support/orchestrator';
 import { repoRoot, startService, stopProcess } from '../support/processes';
+// The same list `pnpm start` runs, so a new service is tested as soon as it is added there.
+import { databaseUrl, services } from '../../../scripts/services.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,49 +21,84 @@ declare module 'vitest' {
   }
 }
 
-function runScript(script: string): void {
+interface ServiceEntry {
+  name: string;
+  database?: string;
+  migrate?: string;
+  main: string;
+  features?: boolean;
+}
+
+function runScript(script: string, env: Record<string, string> = {}): void {
   const run = spawnSync(process.execPath, [resolve(repoRoot, script)], {
     cwd: repoRoot,
     encoding: 'utf8',
+    env: { ...process.env, ...env },
   });
   if (run.status !== 0) {
     throw new Error(`${script} failed: ${run.stderr || run.stdout}`);
   }
 }
 
-async function waitForAccounts(): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (await check().catch(() => false)) {
+      return;
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`${what} did not come up`);
+}
+
+/** Waits until accounts answers and every feature service has published its features. */
+async function waitForServices(entries: ServiceEntry[]): Promise<void> {
   const nats = await NatsClient.connect({
     url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     name: 'e2e-setup',
   });
   try {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      try {
-        await nats.request('accounts.exists', { jid: 'probe@localhost' }, 1000);
-        return;
-      } catch {
-        await new Promise((done) => setTimeout(done, 200));
-      }
+    await until('accounts', async () => {
+      await nats.request('accounts.exists', { jid: 'probe@localhost' }, 1000);
+      return true;
+    });
+    const kv = await nats.kv(FEATURES_BUCKET, { history: 1 });
+    for (const entry of entries.filter((e) => e.features)) {
+      await until(entry.name, async () => (await kv.get(entry.name))?.operation === 'PUT');
     }
-    throw new Error('the accounts service did not come up');
   } finally {
     await nats.connection.close();
   }
 }
 
-/** One real platform for the whole e2e run: accounts, the orchestrator and two gateways. */
+/** One real platform for the whole e2e run: every service, the orchestrator and two gateways. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  runScript('scripts/db-setup.mjs');
-  runScript('apps/accounts/dist/migrate.js');
-  const orchestratorDatabaseUrl = await resetOrchestratorDatabase();
-  runScript('apps/orchestrator/dist/migrate.js', {
-    ORCHESTRATOR_DATABASE_URL: orchestratorDatabaseUrl,
+  const entries = services as ServiceEntry[];
+  const features = await NatsClient.connect({
+    url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    name: 'e2e-reset',
   });
-  const processes: ChildProcess[] = [
-    startService('accounts', 'accounts', { LOG_LEVEL: 'warning' }),
-  ];
+  // Features of services from earlier runs that are not running now must not linger.
+  const kv = await features.kv(FEATURES_BUCKET, { history: 1 });
+  for (const entry of entries.filter((e) => e.features)) {
+    await kv.delete(entry.name).catch(() => undefined);
+  }
+  await features.connection.close();
+
+  runScript('scripts/db-setup.mjs');
+  const orchestratorDatabaseUrl = await resetOrchestratorDatabase();
+  const ownDatabase = (entry: ServiceEntry): Record<string, string> => ({
+    [`${entry.name.toUpperCase()}_DATABASE_URL`]:
+      entry.name === 'orchestrator' ? orchestratorDatabaseUrl : databaseUrl(entry),
+  });
+  for (const entry of entries.filter((e) => e.migrate)) {
+    runScript(entry.migrate!, ownDatabase(entry));
+  }
+  const plain = entries.filter((e) => e.name !== 'gateway' && e.name !== 'orchestrator');
+  const processes: ChildProcess[] = plain.map((entry) =>
+    startService(entry.name, entry.name, { LOG_LEVEL: 'warning', ...ownDatabase(entry) }),
+  );
   try {
-    await waitForAccounts();
+    await waitForServices(plain);
     const [orchestrator, ...gateways] = await Promise.all([
       startOrchestrator(orchestratorDatabaseUrl),
       startGateway('gateway-a', 15280, 15222),

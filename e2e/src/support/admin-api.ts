@@ -15,7 +15,13 @@ export interface JobView {
       status: string;
       records: number;
       waitingSince?: string;
-      datasets?: { name: string; rows?: number; deleted?: number; kept?: number; keptReason?: string }[];
+      datasets?: {
+        name: string;
+        rows?: number;
+        deleted?: number;
+        kept?: number;
+        keptReason?: string;
+      }[];
     }
   >;
   error?: string;
@@ -39,7 +45,9 @@ export async function admin<T = unknown>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const type = response.headers.get('content-type') ?? '';
-  const parsed = type.includes('json') ? ((await response.json()) as T) : (Buffer.from(await response.arrayBuffer()) as T);
+  const parsed = type.includes('json')
+    ? ((await response.json()) as T)
+    : (Buffer.from(await response.arrayBuffer()) as T);
   return { status: response.status, body: parsed };
 }
 

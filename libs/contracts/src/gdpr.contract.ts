@@ -76,7 +76,17 @@ export type ForgottenDataset = z.infer<typeof ForgottenDataset>;
 
 /** A service's answer to one request. */
 export const GdprResult = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('collect'), jobId: z.uuid(), service: ServiceName, datasets: z.array(CollectedDataset) }),
-  z.object({ kind: z.literal('forget'), jobId: z.uuid(), service: ServiceName, datasets: z.array(ForgottenDataset) }),
+  z.object({
+    kind: z.literal('collect'),
+    jobId: z.uuid(),
+    service: ServiceName,
+    datasets: z.array(CollectedDataset),
+  }),
+  z.object({
+    kind: z.literal('forget'),
+    jobId: z.uuid(),
+    service: ServiceName,
+    datasets: z.array(ForgottenDataset),
+  }),
 ]);
 export type GdprResult = z.infer<typeof GdprResult>;

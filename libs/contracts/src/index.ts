@@ -4,3 +4,5 @@ export * from './accounts.contract';
 export * from './sessions.contract';
 export * from './registry';
 export * from './gdpr.contract';
+export * from './xmpp-services.contract';
+export * from './roster.contract';

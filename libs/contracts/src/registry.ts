@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { accountsRpc } from './accounts.contract';
+import { rosterRpc } from './roster.contract';
 import { sessionEvents } from './sessions.contract';
 
 /** Every request/reply subject on the bus with its request and result schema. */
 export const rpcContracts = {
   ...accountsRpc,
+  ...rosterRpc,
 } as const;
 
 export type RpcSubject = keyof typeof rpcContracts;

@@ -1,1 +1,7 @@
 export * from './gdpr-streams';
+export * from './gdpr-exports-bucket';
+export * from './gdpr-data-provider';
+export * from './gdpr-contract.error';
+export * from './gdpr-worker.options';
+export * from './gdpr-worker';
+export * from './gdpr.module';

@@ -2,3 +2,4 @@ export * from './codec';
 export * from './nats-client';
 export * from './nats.module';
 export * from './rpc-error';
+export * from './request-errors';

@@ -1,11 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  connect,
-  errors,
-  type Msg,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { Kvm, type KV, type KvOptions } from '@nats-io/kv';
 import {
   eventContracts,
@@ -19,6 +13,7 @@ import {
   type RpcSubject,
 } from '@sotto/contracts';
 import { decodeJson, encodeJson } from './codec';
+import { isNoResponders, isTimeout } from './request-errors';
 import { RpcError } from './rpc-error';
 
 export interface NatsClientOptions {
@@ -56,10 +51,10 @@ export class NatsClient implements OnApplicationShutdown {
     try {
       reply = await this.connection.request(subject, encodeJson(request), { timeout: timeoutMs });
     } catch (error) {
-      if (error instanceof errors.NoRespondersError) {
+      if (isNoResponders(error)) {
         throw new RpcError('unavailable', `no service answers ${subject}`);
       }
-      if (error instanceof errors.TimeoutError) {
+      if (isTimeout(error)) {
         throw new RpcError('timeout', `${subject} did not answer within ${timeoutMs} ms`);
       }
       throw error;

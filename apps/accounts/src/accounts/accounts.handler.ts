@@ -33,6 +33,7 @@ export class AccountsHandler implements OnApplicationBootstrap {
     'accounts.change-password': async ({ jid, password }) => ({
       jid: await this.service.changePassword(jid, password),
     }),
+    'accounts.disable': async ({ jid }) => ({ disabled: await this.service.disable(jid) }),
     'accounts.delete': async ({ jid }) => ({ deleted: await this.service.delete(jid) }),
   };
 

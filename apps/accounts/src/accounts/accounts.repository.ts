@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, IsNull, QueryFailedError } from 'typeorm';
 import type { ScramMechanism } from '@sotto/contracts';
 import type { ScramCredentials } from '@sotto/scram';
 import { AccountEntity } from './account.entity';
@@ -7,6 +7,8 @@ import { AccountsErrorCode, AccountsException } from './accounts.exception';
 import { ScramCredentialEntity } from './scram-credential.entity';
 
 export type CredentialSet = Record<ScramMechanism, ScramCredentials>;
+/** What an export shows of an account: no credential material, ever. */
+export type AccountRecord = Pick<AccountEntity, 'jid' | 'createdAt'>;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -35,14 +37,23 @@ export class AccountsRepository {
     }
   }
 
+  /** True for a disabled account too: it exists until its erasure deletes it. */
   exists(jid: string): Promise<boolean> {
     return this.dataSource.getRepository(AccountEntity).existsBy({ jid });
   }
 
+  async findAccount(jid: string): Promise<AccountRecord | null> {
+    const row = await this.dataSource
+      .getRepository(AccountEntity)
+      .findOne({ select: { jid: true, createdAt: true }, where: { jid } });
+    return row && { jid: row.jid, createdAt: row.createdAt };
+  }
+
+  /** Null for an unknown or disabled account: the caller answers both with decoys. */
   async findCredentials(jid: string, mechanism: ScramMechanism): Promise<ScramCredentials | null> {
     const row = await this.dataSource
       .getRepository(ScramCredentialEntity)
-      .findOne({ where: { mechanism, account: { jid } } });
+      .findOne({ where: { mechanism, account: { jid, disabledAt: IsNull() } } });
     return (
       row && {
         salt: row.salt,
@@ -53,12 +64,13 @@ export class AccountsRepository {
     );
   }
 
-  /** Returns false when there is no such account. */
+  /** Returns false when there is no such account, or it is disabled. */
   async replaceCredentials(jid: string, credentials: CredentialSet): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      // The row lock keeps a concurrent delete from slipping between the lookup and the upsert.
+      // The row lock keeps a concurrent delete or disable from slipping between the lookup and
+      // the upsert.
       const account = await manager.findOne(AccountEntity, {
-        where: { jid },
+        where: { jid, disabledAt: IsNull() },
         lock: { mode: 'pessimistic_write' },
       });
       if (!account) {
@@ -70,6 +82,17 @@ export class AccountsRepository {
       ]);
       return true;
     });
+  }
+
+  /** Marks the account disabled, keeping the first time; false when there is no such account. */
+  async disable(jid: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(AccountEntity)
+      .set({ disabledAt: () => 'COALESCE(disabled_at, now())' })
+      .where({ jid })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   /** Deletes the account and, by cascade, its credentials; false when there was none. */

@@ -13,6 +13,7 @@ import { AccountsService, type AccountStore, type EventPublisher } from './accou
 
 class FakeAccountStore implements AccountStore {
   readonly accounts = new Map<string, CredentialSet>();
+  readonly disabled = new Set<string>();
 
   async insert(jid: string, credentials: CredentialSet): Promise<void> {
     if (this.accounts.has(jid)) {
@@ -24,12 +25,20 @@ class FakeAccountStore implements AccountStore {
     return this.accounts.has(jid);
   }
   async findCredentials(jid: string, mechanism: ScramMechanism): Promise<ScramCredentials | null> {
-    return this.accounts.get(jid)?.[mechanism] ?? null;
+    return this.disabled.has(jid) ? null : (this.accounts.get(jid)?.[mechanism] ?? null);
   }
   async replaceCredentials(jid: string, credentials: CredentialSet): Promise<boolean> {
-    return this.accounts.has(jid) && Boolean(this.accounts.set(jid, credentials));
+    return (
+      this.accounts.has(jid) &&
+      !this.disabled.has(jid) &&
+      Boolean(this.accounts.set(jid, credentials))
+    );
+  }
+  async disable(jid: string): Promise<boolean> {
+    return this.accounts.has(jid) && Boolean(this.disabled.add(jid));
   }
   async delete(jid: string): Promise<boolean> {
+    this.disabled.delete(jid);
     return this.accounts.delete(jid);
   }
 }
@@ -144,6 +153,54 @@ describe('AccountsService', () => {
       expect(await code(sut.changePassword('romeo@example.org', 'x'))).toBe(
         AccountsErrorCode.NotFound,
       );
+    });
+  });
+
+  describe('disable', () => {
+    const ended = {
+      subject: 'sessions.end',
+      payload: { jid: 'juliet@example.org', condition: 'not-authorized' },
+    };
+
+    it('ends the sessions, then answers decoys so a login fails like a wrong password', async () => {
+      await sut.create('juliet@example.org', 'pencil');
+      expect(await sut.disable('Juliet@example.org')).toBe(true);
+      expect(events.published).toEqual([ended]);
+      const secret = Buffer.from(config.SCRAM_DECOY_SECRET!);
+      for (const [mechanism, hash] of [
+        ['SCRAM-SHA-1', 'sha1'],
+        ['SCRAM-SHA-256', 'sha256'],
+      ] as const) {
+        expect(await sut.scramCredentials('juliet@example.org', mechanism)).toEqual(
+          decoyCredentials(secret, 'juliet@example.org', hash, 4096),
+        );
+      }
+    });
+
+    it('refuses a password change and still reports the account as existing', async () => {
+      await sut.create('juliet@example.org', 'pencil');
+      await sut.disable('juliet@example.org');
+      expect(await code(sut.changePassword('juliet@example.org', 'crayon'))).toBe(
+        AccountsErrorCode.NotFound,
+      );
+      // The erasure job checks existence after disabling.
+      expect(await sut.exists('juliet@example.org')).toBe(true);
+    });
+
+    it('is idempotent', async () => {
+      await sut.create('juliet@example.org', 'pencil');
+      expect(await sut.disable('juliet@example.org')).toBe(true);
+      expect(await sut.disable('juliet@example.org')).toBe(true);
+      expect(events.published).toEqual([ended, ended]);
+    });
+
+    it('answers false and publishes nothing for an unknown account', async () => {
+      expect(await sut.disable('romeo@example.org')).toBe(false);
+      expect(events.published).toEqual([]);
+    });
+
+    it('refuses a JID that does not prepare', async () => {
+      expect(await code(sut.disable('not a jid'))).toBe(AccountsErrorCode.InvalidJid);
     });
   });
 

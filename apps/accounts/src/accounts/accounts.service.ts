@@ -9,15 +9,16 @@ import {
   mechanismHash,
   type ScramCredentials,
 } from '@sotto/scram';
-import { Jid, JidError } from '@sotto/xmpp';
+import { Jid } from '@sotto/xmpp';
 import { ACCOUNTS_CONFIG, type AccountsConfig } from '../config/accounts.config';
 import { AccountsErrorCode, AccountsException } from './accounts.exception';
 import { AccountsRepository, type CredentialSet } from './accounts.repository';
+import { prepareBareJid } from './prepare-jid';
 
 // What the service needs from its collaborators, so unit tests can hand in small fakes.
 export type AccountStore = Pick<
   AccountsRepository,
-  'insert' | 'exists' | 'findCredentials' | 'replaceCredentials' | 'delete'
+  'insert' | 'exists' | 'findCredentials' | 'replaceCredentials' | 'disable' | 'delete'
 >;
 export type EventPublisher = Pick<NatsClient, 'publish'>;
 
@@ -42,7 +43,7 @@ export class AccountsService {
 
   /** Returns the prepared JID the account is stored under. */
   async create(jid: string, password: string): Promise<string> {
-    const prepared = this.prepare(jid);
+    const prepared = prepareBareJid(jid);
     if (prepared.domain !== this.domain) {
       throw new AccountsException(AccountsErrorCode.ForeignDomain, 'JID is not of this domain');
     }
@@ -52,22 +53,26 @@ export class AccountsService {
     return bare;
   }
 
+  /** True for a disabled account too: the erasure job asks while the account is disabled. */
   async exists(jid: string): Promise<boolean> {
-    return this.accounts.exists(this.prepare(jid).bareString());
+    return this.accounts.exists(prepareBareJid(jid).bareString());
   }
 
-  /** Real credentials, or decoys for an unknown user so a login attempt cannot tell the difference. */
+  /**
+   * Real credentials, or decoys for an unknown or disabled user, so a login attempt cannot tell the
+   * difference: it fails exactly like a wrong password.
+   */
   async scramCredentials(jid: string, mechanism: ScramMechanism): Promise<ScramCredentials> {
-    const bare = this.prepare(jid).bareString();
+    const bare = prepareBareJid(jid).bareString();
     const stored = await this.accounts.findCredentials(bare, mechanism);
     return (
       stored ?? decoyCredentials(this.decoySecret, bare, mechanismHash(mechanism), this.iterations)
     );
   }
 
-  /** Returns the prepared JID; new salts for both mechanisms. */
+  /** Returns the prepared JID; new salts for both mechanisms. A disabled account is not found. */
   async changePassword(jid: string, password: string): Promise<string> {
-    const bare = this.prepare(jid).bareString();
+    const bare = prepareBareJid(jid).bareString();
     if (!(await this.accounts.replaceCredentials(bare, await this.credentialSet(password)))) {
       throw new AccountsException(AccountsErrorCode.NotFound, 'no such account');
     }
@@ -75,8 +80,23 @@ export class AccountsService {
     return bare;
   }
 
+  /**
+   * Blocks every later login (an erasure is starting) and ends the current sessions; idempotent.
+   * False when there is no such account.
+   */
+  async disable(jid: string): Promise<boolean> {
+    const bare = prepareBareJid(jid).bareString();
+    const disabled = await this.accounts.disable(bare);
+    if (disabled) {
+      // Again on a repeated call: ending sessions twice is harmless, missing one is not.
+      this.events.publish('sessions.end', { jid: bare, condition: 'not-authorized' });
+      this.logger.debug(`disabled ${pseudonym(bare)}`);
+    }
+    return disabled;
+  }
+
   async delete(jid: string): Promise<boolean> {
-    const bare = this.prepare(jid).bareString();
+    const bare = prepareBareJid(jid).bareString();
     const deleted = await this.accounts.delete(bare);
     if (deleted) {
       // The gateways close the user's sessions: a deleted account must not stay logged in.
@@ -84,22 +104,6 @@ export class AccountsService {
       this.logger.debug(`deleted ${pseudonym(bare)}`);
     }
     return deleted;
-  }
-
-  private prepare(jid: string): Jid {
-    let prepared: Jid;
-    try {
-      prepared = Jid.parse(jid);
-    } catch (error) {
-      if (error instanceof JidError) {
-        throw new AccountsException(AccountsErrorCode.InvalidJid, `invalid JID: ${error.message}`);
-      }
-      throw error;
-    }
-    if (prepared.local === undefined || !prepared.isBare()) {
-      throw new AccountsException(AccountsErrorCode.InvalidJid, 'expected a bare JID local@domain');
-    }
-    return prepared;
   }
 
   private async credentialSet(password: string): Promise<CredentialSet> {

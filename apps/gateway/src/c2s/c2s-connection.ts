@@ -168,7 +168,9 @@ export class C2SConnection implements TransportEvents, ActiveSession {
         this.transport.send(saslFeatures(offeredMechanisms(secure)));
         return;
       case 'bind':
-        this.transport.send(bindFeatures());
+        this.transport.send(
+          bindFeatures(this.deps.features.serviceFor('jabber:iq:roster') !== undefined),
+        );
         return;
       case 'active':
         throw new StreamError('bad-format', 'stream restarted after binding');

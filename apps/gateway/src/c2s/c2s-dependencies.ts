@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NatsClient } from '@sotto/nats';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { FeatureRegistry } from '../features/feature-registry';
 import { Delivery } from '../routing/delivery.service';
 import { PresenceRouter } from '../routing/presence-router';
 import { StanzaRouter } from '../routing/stanza-router';
@@ -18,5 +19,6 @@ export class C2SDependencies {
     readonly delivery: Delivery,
     readonly router: StanzaRouter,
     readonly presence: PresenceRouter,
+    readonly features: FeatureRegistry,
   ) {}
 }

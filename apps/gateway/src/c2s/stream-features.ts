@@ -19,10 +19,17 @@ export function saslFeatures(mechanisms: string[]): string {
   );
 }
 
-/** After authentication: resource binding, and the RFC 3921 session kept optional for old clients. */
-export function bindFeatures(): string {
-  return features(
+/**
+ * After authentication: resource binding, the RFC 3921 session kept optional for old clients,
+ * and roster versioning (XEP-0237) when a roster service serves it.
+ */
+export function bindFeatures(rosterVersioning: boolean): string {
+  const children = [
     xml('bind', { xmlns: NS_BIND }),
     xml('session', { xmlns: NS_SESSION }, xml('optional')),
-  );
+  ];
+  if (rosterVersioning) {
+    children.push(xml('ver', { xmlns: 'urn:xmpp:features:rosterver' }));
+  }
+  return features(...children);
 }

@@ -10,21 +10,30 @@ import {
   xml,
   type Element,
 } from '@sotto/xmpp';
+import { FeatureRegistry } from '../features/feature-registry';
 
 /** Features the gateway itself serves, as disco#info lists them (XEP-0030). */
 const SERVER_FEATURES = [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PING];
 const ACCOUNT_FEATURES = [NS_DISCO_INFO, NS_DISCO_ITEMS];
 
+/** Who an IQ to the server side is for: the domain, the sender's account, or another account. */
+export type IqTarget = 'server' | 'own-account' | 'other-account';
+
 /**
- * IQs the server answers itself: to the domain, or to the user's own bare JID on the user's
- * behalf. Namespaces nobody serves get `service-unavailable` (RFC 6120 §8.4).
+ * IQs the gateway answers itself. Anything else goes to the feature service that serves the
+ * namespace, or gets `service-unavailable` (RFC 6120 §8.4).
  */
 @Injectable()
 export class ServerIqHandler {
-  /** Returns the reply to a get/set IQ; throws StanzaError for an error reply. */
-  handle(iq: Element, payload: Element, toAccount: boolean): Element {
+  constructor(private readonly features: FeatureRegistry) {}
+
+  /** The reply to a built-in IQ; undefined when the gateway does not serve it; throws StanzaError. */
+  handle(iq: Element, payload: Element, target: IqTarget): Element | undefined {
     const type = iq.attrs.type;
     const ns = payload.xmlns;
+    if (target === 'other-account') {
+      return undefined;
+    }
     if (ns === NS_PING && payload.name === 'ping' && type === 'get') {
       return iqResult(iq);
     }
@@ -36,7 +45,7 @@ export class ServerIqHandler {
       throw new StanzaError('not-allowed', 'a resource is already bound');
     }
     if (ns === NS_DISCO_INFO && payload.name === 'query' && type === 'get') {
-      return iqResult(iq, this.discoInfo(payload, toAccount));
+      return iqResult(iq, this.discoInfo(payload, target === 'own-account'));
     }
     if (ns === NS_DISCO_ITEMS && payload.name === 'query' && type === 'get') {
       if (payload.attrs.node !== undefined) {
@@ -44,7 +53,7 @@ export class ServerIqHandler {
       }
       return iqResult(iq, xml('query', { xmlns: NS_DISCO_ITEMS }));
     }
-    throw new StanzaError('service-unavailable');
+    return undefined;
   }
 
   private discoInfo(query: Element, toAccount: boolean): Element {
@@ -54,12 +63,14 @@ export class ServerIqHandler {
     const identity = toAccount
       ? xml('identity', { category: 'account', type: 'registered' })
       : xml('identity', { category: 'server', type: 'im', name: 'Sotto' });
-    const features = toAccount ? ACCOUNT_FEATURES : SERVER_FEATURES;
+    const features = toAccount
+      ? [...ACCOUNT_FEATURES, ...this.features.accountFeatures()]
+      : [...SERVER_FEATURES, ...this.features.serverFeatures()];
     return xml(
       'query',
       { xmlns: NS_DISCO_INFO },
       identity,
-      features.map((feature) => xml('feature', { var: feature })),
+      [...new Set(features)].sort().map((feature) => xml('feature', { var: feature })),
     );
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { errors, headers, type Msg } from '@nats-io/transport-node';
+import { headers, type Msg } from '@nats-io/transport-node';
 import {
   DELIVERY_TARGET_HEADER,
   c2sDeliverSubject,
@@ -7,7 +7,7 @@ import {
   type DeliveryAck,
   type SessionRecord,
 } from '@sotto/contracts';
-import { NatsClient } from '@sotto/nats';
+import { NatsClient, isNoResponders, isTimeout } from '@sotto/nats';
 import { StreamError } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { LocalSessions } from '../sessions/local-sessions';
@@ -59,7 +59,7 @@ export class Delivery implements OnModuleInit {
       );
       return (reply.string() as DeliveryAck) === 'delivered';
     } catch (error) {
-      if (error instanceof errors.NoRespondersError || error instanceof errors.TimeoutError) {
+      if (isNoResponders(error) || isTimeout(error)) {
         this.registry.markDead(target.gateway);
       } else {
         this.logger.warn(`delivery to another gateway failed: ${(error as Error).name}`);

@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StanzaError, errorReply, type Element, type Jid } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { ServerIqHandler } from '../iq/server-iq.handler';
+import { FeatureRegistry } from '../features/feature-registry';
+import { ServiceIqForwarder } from '../features/service-iq.forwarder';
+import { ServerIqHandler, type IqTarget } from '../iq/server-iq.handler';
 import type { ActiveSession } from '../sessions/active-session';
 import { SessionRegistry } from '../sessions/session-registry';
 import { bounce } from './bounce';
@@ -12,10 +14,14 @@ const IQ_TYPES = new Set(['get', 'set', 'result', 'error']);
 /** RFC 6120 §8.2.3 / RFC 6121 §8.5: every get/set IQ gets exactly one answer. */
 @Injectable()
 export class IqRouter {
+  private readonly logger = new Logger('iq');
+
   constructor(
     private readonly registry: SessionRegistry,
     private readonly delivery: Delivery,
     private readonly serverIq: ServerIqHandler,
+    private readonly features: FeatureRegistry,
+    private readonly forwarder: ServiceIqForwarder,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -32,29 +38,19 @@ export class IqRouter {
       bounce(session, iq, 'bad-request', domain, 'a get or set IQ has exactly one child');
       return;
     }
-    const toServer =
-      to === undefined ||
-      (to.local === undefined && to.resource === undefined && to.domain === domain);
-    const toOwnAccount =
-      to !== undefined && to.resource === undefined && to.bareString() === session.bareJid;
-    if (toServer || toOwnAccount) {
-      if (request) {
-        this.answer(session, iq, payloads[0], toOwnAccount);
-      }
-      // Results and errors addressed to the server answer nothing the gateway asked: dropped.
-      return;
-    }
-    if (to.domain !== domain) {
+    if (to !== undefined && to.domain !== domain) {
       if (request) {
         bounce(session, iq, 'remote-server-not-found', domain);
       }
       return;
     }
-    if (to.resource === undefined || to.local === undefined) {
-      // Another user's bare JID (handled on their behalf) or a resource of the domain: nothing
-      // here serves these yet.
-      if (request) {
+    if (to === undefined || to.resource === undefined || to.local === undefined) {
+      // The server, the sender's account or another account: answered here or by a service.
+      // Results and errors addressed there answer nothing the gateway asked: dropped.
+      if (request && to?.local === undefined && to?.resource !== undefined) {
         bounce(session, iq, 'service-unavailable', domain);
+      } else if (request) {
+        void this.answer(session, iq, payloads[0], this.targetOf(session, to));
       }
       return;
     }
@@ -79,16 +75,44 @@ export class IqRouter {
     }
   }
 
-  private answer(session: ActiveSession, iq: Element, payload: Element, toAccount: boolean): void {
-    let reply: Element;
-    try {
-      reply = this.serverIq.handle(iq, payload, toAccount);
-    } catch (error) {
-      if (!(error instanceof StanzaError)) {
-        throw error;
-      }
-      reply = errorReply(iq, error, iq.attrs.to ?? this.config.XMPP_DOMAIN);
+  private asStanzaError(error: unknown): StanzaError {
+    if (error instanceof StanzaError) {
+      return error;
     }
-    session.deliver(reply.toString());
+    this.logger.warn(`IQ handling failed: ${error instanceof Error ? error.name : typeof error}`);
+    return new StanzaError('internal-server-error', undefined, 'wait');
+  }
+
+  private targetOf(session: ActiveSession, to: Jid | undefined): IqTarget {
+    if (to === undefined || to.local === undefined) {
+      return 'server';
+    }
+    return to.bareString() === session.bareJid ? 'own-account' : 'other-account';
+  }
+
+  private async answer(
+    session: ActiveSession,
+    iq: Element,
+    payload: Element,
+    target: IqTarget,
+  ): Promise<void> {
+    const domain = this.config.XMPP_DOMAIN;
+    let reply: string;
+    try {
+      const local = this.serverIq.handle(iq, payload, target);
+      if (local) {
+        reply = local.toString();
+      } else {
+        const service =
+          payload.xmlns === undefined ? undefined : this.features.serviceFor(payload.xmlns);
+        if (!service) {
+          throw new StanzaError('service-unavailable');
+        }
+        reply = await this.forwarder.forward(service, session.fullJid, iq.toString());
+      }
+    } catch (error) {
+      reply = errorReply(iq, this.asStanzaError(error), iq.attrs.to ?? domain).toString();
+    }
+    session.deliver(reply);
   }
 }

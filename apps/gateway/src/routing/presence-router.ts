@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionRecord } from '@sotto/contracts';
 import { xml, type Element, type Jid } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { ContactPresence } from '../presence/contact-presence';
 import type { ActiveSession } from '../sessions/active-session';
 import { SessionRegistry } from '../sessions/session-registry';
 import { bounce } from './bounce';
@@ -16,25 +17,28 @@ const PRESENCE_TYPES = new Set([
   'probe',
   'error',
 ]);
+const SUBSCRIPTION_TYPES = new Set(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
 
 /**
  * RFC 6121 presence: the user's own broadcast (kept in the shared session table and sent to the
- * user's other resources) and directed presence. Subscriptions and contacts' broadcast come
- * with the roster service.
+ * user's other resources) and directed presence. What depends on subscriptions (contacts'
+ * broadcast, subscription requests) is `ContactPresence`'s, with the roster service.
  */
 @Injectable()
 export class PresenceRouter implements OnModuleInit {
   constructor(
     private readonly registry: SessionRegistry,
     private readonly delivery: Delivery,
+    private readonly contacts: ContactPresence,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   onModuleInit(): void {
-    // A session that died with its gateway still has to look unavailable to its siblings.
+    // A session that died with its gateway still has to look unavailable to its siblings and
+    // subscribers.
     this.registry.onReap((record) => {
       if (record.available) {
-        this.toOwnResources(bareOf(record.jid), unavailableFrom(record.jid), record.jid);
+        this.wentUnavailable(bareOf(record.jid), unavailableFrom(record.jid), record.jid);
       }
     });
   }
@@ -50,21 +54,23 @@ export class PresenceRouter implements OnModuleInit {
         await this.available(session, presence);
       } else if (type === 'unavailable') {
         await this.unavailable(session, presence);
+      } else if (SUBSCRIPTION_TYPES.has(type)) {
+        bounce(session, presence, 'bad-request', this.config.XMPP_DOMAIN, 'a subscription needs a to');
       }
       return;
     }
-    if (type === undefined || type === 'unavailable' || type === 'error') {
+    if (SUBSCRIPTION_TYPES.has(type ?? '')) {
+      await this.contacts.subscription(session, presence, to);
+    } else if (type !== 'probe') {
+      // Probes are the server's business (RFC 6121 §4.3): one from a client is ignored.
       this.directed(presence, to);
     }
-    // subscribe/subscribed/unsubscribe/unsubscribed/probe to a contact need roster state: the
-    // roster service handles them; until it runs they are dropped, as RFC 6121 §3 allows for
-    // servers without subscription support.
   }
 
-  /** The session ended: siblings see it go unavailable. */
+  /** The session ended: siblings and subscribers see it go unavailable. */
   sessionEnded(session: ActiveSession): void {
     if (session.record.available) {
-      this.toOwnResources(session.bareJid, unavailableFrom(session.fullJid), session.fullJid);
+      this.wentUnavailable(session.bareJid, unavailableFrom(session.fullJid), session.fullJid);
     }
   }
 
@@ -94,6 +100,7 @@ export class PresenceRouter implements OnModuleInit {
         }
       }
     }
+    await this.contacts.available(session, presenceXml, initial);
   }
 
   private async unavailable(session: ActiveSession, presence: Element): Promise<void> {
@@ -101,7 +108,16 @@ export class PresenceRouter implements OnModuleInit {
       return;
     }
     await session.setPresence({ available: false, priority: 0 });
-    this.toOwnResources(session.bareJid, presence.toString(), session.fullJid);
+    const payload = presence.toString();
+    this.toOwnResources(session.bareJid, payload, session.fullJid);
+    await this.contacts.unavailable(session.bareJid, payload);
+  }
+
+  // A session that ended without saying so (disconnect, dead gateway): siblings and subscribers
+  // see it go unavailable; the roster question runs in the background, and never rejects.
+  private wentUnavailable(bareJid: string, payload: string, fullJid: string): void {
+    this.toOwnResources(bareJid, payload, fullJid);
+    void this.contacts.unavailable(bareJid, payload);
   }
 
   // RFC 6121 §4.6: directed presence goes to the full JID, or to every available resource.

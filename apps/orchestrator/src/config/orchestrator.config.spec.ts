@@ -1,13 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { loadOrchestratorConfig } from './orchestrator.config';
 
-const secrets = { ADMIN_TOKEN: 'an admin token of length', TOMBSTONE_KEY: 'a tombstone key of length' };
+const secrets = {
+  ADMIN_TOKEN: 'an admin token of length',
+  TOMBSTONE_KEY: 'a tombstone key of length',
+};
 
 describe('loadOrchestratorConfig', () => {
   it('has a default for everything but the two secrets', () => {
     expect(loadOrchestratorConfig(secrets)).toMatchObject({
-      ORCHESTRATOR_DATABASE_URL:
-        'postgres://sotto_orchestrator@127.0.0.1:5432/sotto_orchestrator',
+      ORCHESTRATOR_DATABASE_URL: 'postgres://sotto_orchestrator@127.0.0.1:5432/sotto_orchestrator',
       ORCHESTRATOR_HTTP_HOST: '127.0.0.1',
       ORCHESTRATOR_HTTP_PORT: 8088,
       GDPR_JOB_DEADLINE_MS: 600_000,
@@ -24,6 +26,7 @@ describe('loadOrchestratorConfig', () => {
     ['TOMBSTONE_KEY', 'short'],
     ['ORCHESTRATOR_HTTP_PORT', '0'],
     ['GDPR_JOB_DEADLINE_MS', 'soon'],
+    ['GDPR_JOB_DEADLINE_MS', String(24 * 3600 * 1000)],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadOrchestratorConfig({ ...secrets, [name]: value })).toThrow(name);
   });

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { commonConfig, intVar, loadConfig } from '@sotto/config';
+import { GDPR_EXPORTS_TTL_MS } from '@sotto/gdpr';
 
-const orchestratorConfigSchema = z.object({
-  ...commonConfig,
+const databaseConfig = {
   ORCHESTRATOR_DATABASE_URL: z
     .string()
     .min(1)
     .default('postgres://sotto_orchestrator@127.0.0.1:5432/sotto_orchestrator'),
+};
+
+const orchestratorConfigSchema = z.object({
+  ...commonConfig,
+  ...databaseConfig,
   ORCHESTRATOR_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   ORCHESTRATOR_HTTP_PORT: intVar(8088, 1, 65535),
   // No default on purpose: an admin API must never start open or with a guessable token.
@@ -14,7 +19,8 @@ const orchestratorConfigSchema = z.object({
   // Keys the tombstones and the subject hashes of jobs and audit entries; losing it means an
   // erased JID could be registered again, so it must be stable across restarts.
   TOMBSTONE_KEY: z.string().min(16, 'TOMBSTONE_KEY must be at least 16 characters'),
-  GDPR_JOB_DEADLINE_MS: intVar(600_000, 1000),
+  // Collected rows expire from the object store after GDPR_EXPORTS_TTL_MS: a job must end well before.
+  GDPR_JOB_DEADLINE_MS: intVar(600_000, 1000, GDPR_EXPORTS_TTL_MS / 2),
   EXPORT_DIR: z.string().min(1).default('.sotto/exports'),
   EXPORT_RETENTION_HOURS: intVar(24, 1),
 });
@@ -26,4 +32,9 @@ export const ORCHESTRATOR_CONFIG = Symbol('OrchestratorConfig');
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env): OrchestratorConfig {
   return loadConfig(orchestratorConfigSchema, env);
+}
+
+/** Only the database URL: migrating needs none of the service's secrets. */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return loadConfig(z.object(databaseConfig), env).ORCHESTRATOR_DATABASE_URL;
 }

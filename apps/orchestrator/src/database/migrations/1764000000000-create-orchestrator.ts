@@ -31,6 +31,7 @@ export class CreateOrchestrator1764000000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX jobs_status_deadline_idx ON jobs (status, deadline_at)`);
     await queryRunner.query(`CREATE INDEX jobs_created_at_idx ON jobs (created_at DESC)`);
+    await queryRunner.query(`CREATE INDEX jobs_subject_hash_idx ON jobs (subject_hash)`);
     await queryRunner.query(`
       CREATE TABLE job_services (
         job_id uuid NOT NULL,

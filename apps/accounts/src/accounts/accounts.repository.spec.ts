@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { deriveCredentials } from '@sotto/scram';
+import { dataSourceOptions } from '../database/data-source';
+import { AccountsRepository, type CredentialSet } from './accounts.repository';
+
+// Against the real PostgreSQL: a database of its own, migrated from scratch and dropped after.
+const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const database = `sotto_accounts_spec_${randomBytes(6).toString('hex')}`;
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function credentials(password: string): CredentialSet {
+  return {
+    'SCRAM-SHA-1': deriveCredentials(password, 'sha1', 4096),
+    'SCRAM-SHA-256': deriveCredentials(password, 'sha256', 4096),
+  };
+}
+
+describe('AccountsRepository', () => {
+  let dataSource: DataSource;
+  let sut: AccountsRepository;
+
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${database}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    dataSource = new DataSource(dataSourceOptions(url.toString()));
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    sut = new AccountsRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await admin(`DROP DATABASE IF EXISTS ${database}`);
+  });
+
+  it('finds the account record, without credentials', async () => {
+    await sut.insert('juliet@example.org', credentials('pencil'));
+    const record = await sut.findAccount('juliet@example.org');
+    expect(Object.keys(record ?? {}).sort()).toEqual(['createdAt', 'jid']);
+    expect(record?.createdAt).toBeInstanceOf(Date);
+    expect(await sut.findAccount('romeo@example.org')).toBeNull();
+  });
+
+  it('disables once: no credentials, no password change, still existing', async () => {
+    await sut.insert('mercutio@example.org', credentials('pencil'));
+    expect(await sut.disable('mercutio@example.org')).toBe(true);
+    const first = await disabledAt('mercutio@example.org');
+    expect(await sut.disable('mercutio@example.org')).toBe(true);
+    // The first time is kept.
+    expect(await disabledAt('mercutio@example.org')).toEqual(first);
+    expect(await sut.findCredentials('mercutio@example.org', 'SCRAM-SHA-256')).toBeNull();
+    expect(await sut.replaceCredentials('mercutio@example.org', credentials('x'))).toBe(false);
+    expect(await sut.exists('mercutio@example.org')).toBe(true);
+    expect(await sut.disable('romeo@example.org')).toBe(false);
+  });
+
+  it('deletes a disabled account with its credentials', async () => {
+    await sut.insert('tybalt@example.org', credentials('pencil'));
+    await sut.disable('tybalt@example.org');
+    expect(await sut.delete('tybalt@example.org')).toBe(true);
+    expect(await sut.delete('tybalt@example.org')).toBe(false);
+    const [{ count }] = (await dataSource.query(
+      `SELECT count(*)::int AS count FROM scram_credentials c
+       WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = c.account_id)`,
+    )) as [{ count: number }];
+    expect(count).toBe(0);
+  });
+
+  async function disabledAt(jid: string): Promise<Date | null> {
+    const [row] = (await dataSource.query(`SELECT disabled_at FROM accounts WHERE jid = $1`, [
+      jid,
+    ])) as [{ disabled_at: Date | null }];
+    return row.disabled_at;
+  }
+});

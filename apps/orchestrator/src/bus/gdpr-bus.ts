@@ -1,0 +1,116 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import {
+  jetstream,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import type { ObjectStore } from '@nats-io/obj';
+import {
+  GDPR_ANNOUNCE_STREAM,
+  GDPR_EXPORTS_BUCKET,
+  GdprRequest,
+  gdprSubjects,
+} from '@sotto/contracts';
+import { ensureGdprExportsBucket, ensureGdprStreams } from '@sotto/gdpr';
+import { NatsClient, encodeJson } from '@sotto/nats';
+import type { ObjectSource } from '../archive/object-source';
+import { DurableConsumer, type DurableConsumerOptions } from './durable-consumer';
+import { errorName } from './error-text';
+
+/**
+ * The orchestrator's JetStream side of the GDPR contract: publishing requests, durable consumers
+ * for announcements and results, and the object store the services put collected rows in.
+ */
+@Injectable()
+export class GdprBus implements OnModuleInit, OnApplicationShutdown, ObjectSource {
+  private readonly logger = new Logger('gdpr-bus');
+  private js!: JetStreamClient;
+  private jsm!: JetStreamManager;
+  private objects!: ObjectStore;
+  private readonly consumers: DurableConsumer[] = [];
+  private readonly followers: { stop(): void }[] = [];
+  private stopped = false;
+
+  constructor(private readonly nats: NatsClient) {}
+
+  async onModuleInit(): Promise<void> {
+    this.jsm = await ensureGdprStreams(this.nats.connection);
+    this.js = jetstream(this.nats.connection);
+    // The same bucket settings as the services', whoever starts first.
+    this.objects = await ensureGdprExportsBucket(this.nats.connection);
+  }
+
+  /** Publishes one request; the msgID makes a re-publication (e.g. after a restart) a no-op. */
+  async publishRequest(service: string, request: GdprRequest): Promise<void> {
+    await this.js.publish(gdprSubjects.request(service), encodeJson(GdprRequest.parse(request)), {
+      msgID: `${request.jobId}.${service}`,
+    });
+  }
+
+  /** Removes a service's announcement for good, so that no replay registers it again. */
+  async purgeAnnouncement(service: string): Promise<void> {
+    await this.jsm.streams.purge(GDPR_ANNOUNCE_STREAM, { filter: gdprSubjects.announce(service) });
+  }
+
+  consume(options: DurableConsumerOptions, handle: (msg: JsMsg) => Promise<void>): void {
+    const consumer = new DurableConsumer(this.js, this.jsm, options, handle, this.logger);
+    this.consumers.push(consumer);
+    consumer.start();
+  }
+
+  /**
+   * Reads a whole stream from its start with an ordered (non-durable) consumer, then follows it,
+   * until shutdown; re-subscribes after a failure. For state rebuilt at every start.
+   */
+  follow(stream: string, filterSubject: string, handle: (msg: JsMsg) => Promise<void>): void {
+    void (async () => {
+      while (!this.stopped) {
+        try {
+          const consumer = await this.js.consumers.get(stream, { filter_subjects: filterSubject });
+          const messages = await consumer.consume();
+          this.followers.push(messages);
+          for await (const msg of messages) {
+            await handle(msg);
+          }
+        } catch (error) {
+          if (!this.stopped) {
+            this.logger.warn(`following ${stream} failed, again in 1 s: ${errorName(error)}`);
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+        }
+      }
+    })();
+  }
+
+  async open(name: string): Promise<Readable> {
+    const result = await this.objects.get(name);
+    if (!result) {
+      throw new Error(`object ${name} is missing from ${GDPR_EXPORTS_BUCKET}`);
+    }
+    const { data, error } = result;
+    // A lost chunk or a digest mismatch surfaces through `error` once the data is read: the
+    // stream ends only after it is checked, so a truncated object never looks complete.
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for await (const chunk of data) {
+        yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      }
+      const failure = await error;
+      if (failure) {
+        throw failure;
+      }
+    }
+    return Readable.from(chunks(), { objectMode: false });
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.objects.delete(name);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.followers.forEach((follower) => follower.stop());
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+}

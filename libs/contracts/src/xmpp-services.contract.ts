@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { BareJid, FullJid } from './fields';
+import { ServiceName } from './gdpr.contract';
+
+/**
+ * NATS KV bucket where each XMPP feature service lists what it serves: the IQ namespaces the
+ * gateway forwards to it, and the disco#info features the server and accounts advertise.
+ */
+export const FEATURES_BUCKET = 'sotto_features';
+
+export const ServiceFeatures = z.object({
+  service: ServiceName,
+  /** Payload namespaces of IQs this service answers (e.g. `vcard-temp`). */
+  iqNamespaces: z.array(z.string().min(1).max(256)).max(64),
+  /** disco#info features of the server (`to` = the domain). */
+  serverFeatures: z.array(z.string().min(1).max(256)).max(64),
+  /** disco#info features of each account (`to` = a bare JID). */
+  accountFeatures: z.array(z.string().min(1).max(256)).max(64),
+});
+export type ServiceFeatures = z.infer<typeof ServiceFeatures>;
+
+/** Request/reply subject where a service answers the IQs the gateway forwards to it. */
+export function iqSubject(service: string): string {
+  return `xmpp.iq.${service}`;
+}
+
+/**
+ * An IQ get/set from a bound session, addressed to the server, to the sender's own account or
+ * to another account of the domain. `stanza` is the IQ as the gateway stamped it (`from` set,
+ * `to` prepared), serialised once.
+ */
+export const IqRequest = z.object({
+  from: FullJid,
+  stanza: z.string().min(1).max(1_048_576),
+});
+export type IqRequest = z.infer<typeof IqRequest>;
+
+/** The IQ result or error to hand back to the session, as XML. */
+export const IqReply = z.object({ stanza: z.string().min(1).max(16_777_216) });
+export type IqReply = z.infer<typeof IqReply>;
+
+/**
+ * A stanza a service sends to users (roster pushes, presence on their behalf, notifications).
+ * Any gateway takes it (queue group `gateways`) and routes it with the server's rules:
+ * a full JID to that session, a bare JID to the user's sessions (available ones for messages
+ * and presence, every bound one for IQ pushes).
+ */
+export const ROUTE_SUBJECT = 'c2s.route';
+export const RouteRequest = z.object({
+  to: z.union([BareJid, FullJid]),
+  stanza: z.string().min(1).max(1_048_576),
+});
+export type RouteRequest = z.infer<typeof RouteRequest>;

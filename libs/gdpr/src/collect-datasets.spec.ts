@@ -1,0 +1,125 @@
+import { describe, it, expect } from 'vitest';
+import type { ObjectStoreMeta } from '@nats-io/obj';
+import { collectDatasets, type ObjectWriter } from './collect-datasets';
+import { GdprContractError } from './gdpr-contract.error';
+import type { CollectedPage } from './gdpr-data-provider';
+
+/** Reads each put stream to its end, as the real store does, and keeps the text. */
+class FakeStore implements ObjectWriter {
+  readonly objects = new Map<string, string>();
+  readonly chunks: string[] = [];
+  async put(meta: ObjectStoreMeta, stream: ReadableStream<Uint8Array>): Promise<never> {
+    let text = '';
+    const reader = stream.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      const chunk = new TextDecoder().decode(read.value);
+      this.chunks.push(chunk);
+      text += chunk;
+    }
+    this.objects.set(meta.name, text);
+    return undefined as never;
+  }
+}
+
+const target = {
+  jobId: '7d8f0b2c-5e1a-4c3b-9a6d-2f4e8b1c0a9e',
+  service: 'roster',
+  datasets: [
+    { name: 'roster', columns: ['jid', 'name'] },
+    { name: 'groups', columns: ['name'] },
+    { name: 'blocked', columns: ['jid'] },
+  ],
+};
+
+async function* pages(...list: CollectedPage[]): AsyncGenerator<CollectedPage> {
+  for (const page of list) {
+    yield page;
+  }
+}
+
+describe('collectDatasets', () => {
+  it('writes each dataset as NDJSON, page by page, and an empty object for a silent one', async () => {
+    const store = new FakeStore();
+    const sut = await collectDatasets(
+      store,
+      target,
+      pages(
+        { dataset: 'roster', rows: [{ jid: 'a@x', name: 'A' }] },
+        { dataset: 'roster', rows: [] },
+        {
+          dataset: 'roster',
+          rows: [
+            { jid: 'b@x', name: 'B' },
+            { jid: 'c@x', name: null },
+          ],
+        },
+        { dataset: 'groups', rows: [{ name: 'friends' }] },
+      ),
+    );
+
+    const prefix = `${target.jobId}/roster`;
+    expect(sut).toEqual([
+      { name: 'roster', rows: 3, object: `${prefix}/roster.ndjson` },
+      { name: 'groups', rows: 1, object: `${prefix}/groups.ndjson` },
+      { name: 'blocked', rows: 0, object: `${prefix}/blocked.ndjson` },
+    ]);
+    expect(store.objects.get(`${prefix}/roster.ndjson`)).toBe(
+      '{"jid":"a@x","name":"A"}\n{"jid":"b@x","name":"B"}\n{"jid":"c@x","name":null}\n',
+    );
+    expect(store.objects.get(`${prefix}/groups.ndjson`)).toBe('{"name":"friends"}\n');
+    expect(store.objects.get(`${prefix}/blocked.ndjson`)).toBe('');
+    // One chunk per non-empty page: the dataset was streamed, not gathered first.
+    expect(store.chunks).toHaveLength(3);
+  });
+
+  it('asks the provider for a page only when the store has taken the previous one', async () => {
+    const store = new FakeStore();
+    const asked: number[] = [];
+    async function* lazy(): AsyncGenerator<CollectedPage> {
+      for (let page = 0; page < 3; page++) {
+        asked.push(page);
+        // By the time page n is asked for, page n - 1 has reached the store.
+        expect(store.chunks).toHaveLength(page);
+        yield { dataset: 'roster', rows: [{ page }] };
+      }
+    }
+    await collectDatasets(store, target, lazy());
+    expect(asked).toEqual([0, 1, 2]);
+  });
+
+  it('refuses an undeclared dataset and lets the provider clean up', async () => {
+    let finished = false;
+    async function* provider(): AsyncGenerator<CollectedPage> {
+      try {
+        yield { dataset: 'roster', rows: [{ jid: 'a@x' }] };
+        yield { dataset: 'secret', rows: [{ x: 1 }] };
+        yield { dataset: 'groups', rows: [] };
+      } finally {
+        finished = true;
+      }
+    }
+    await expect(collectDatasets(new FakeStore(), target, provider())).rejects.toThrow(
+      GdprContractError,
+    );
+    expect(finished).toBe(true);
+  });
+
+  it('refuses a dataset yielded again after another one', async () => {
+    const again = pages(
+      { dataset: 'roster', rows: [{ jid: 'a@x' }] },
+      { dataset: 'groups', rows: [{ name: 'g' }] },
+      { dataset: 'roster', rows: [{ jid: 'b@x' }] },
+    );
+    await expect(collectDatasets(new FakeStore(), target, again)).rejects.toThrow(/again/);
+  });
+
+  it('fails when the provider fails', async () => {
+    async function* failing(): AsyncGenerator<CollectedPage> {
+      yield { dataset: 'roster', rows: [{ jid: 'a@x' }] };
+      throw new Error('database gone');
+    }
+    await expect(collectDatasets(new FakeStore(), target, failing())).rejects.toThrow(
+      'database gone',
+    );
+  });
+});

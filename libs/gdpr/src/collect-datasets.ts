@@ -1,0 +1,130 @@
+import type { ObjectStore } from '@nats-io/obj';
+import {
+  collectedObjectName,
+  type CollectedDataset,
+  type DatasetDescription,
+} from '@sotto/contracts';
+import { GdprContractError } from './gdpr-contract.error';
+import type { CollectedPage } from './gdpr-data-provider';
+
+export type ObjectWriter = Pick<ObjectStore, 'put'>;
+
+export interface CollectTarget {
+  jobId: string;
+  service: string;
+  datasets: readonly DatasetDescription[];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Streams each dataset the provider yields into its own NDJSON object, page by page, so a dataset
+ * is never held whole in memory. Every declared dataset gets an object, empty when no row came.
+ */
+export async function collectDatasets(
+  store: ObjectWriter,
+  target: CollectTarget,
+  pages: AsyncIterable<CollectedPage>,
+): Promise<CollectedDataset[]> {
+  const declared = new Set(target.datasets.map((d) => d.name));
+  const counts = new Map<string, number>();
+  const iterator = pages[Symbol.asyncIterator]();
+  try {
+    let next = await iterator.next();
+    while (!next.done) {
+      const dataset = next.value.dataset;
+      if (!declared.has(dataset)) {
+        throw new GdprContractError(`${target.service} yielded the undeclared dataset ${dataset}`);
+      }
+      if (counts.has(dataset)) {
+        throw new GdprContractError(
+          `${target.service} yielded ${dataset} again after another dataset`,
+        );
+      }
+      const reader = new DatasetReader(iterator, next.value);
+      await store.put({ name: objectName(target, dataset) }, reader.stream());
+      counts.set(dataset, reader.rows);
+      next = reader.following();
+    }
+  } catch (error) {
+    // Let the provider release what it holds (a cursor, a transaction).
+    await iterator.return?.();
+    throw error;
+  }
+  const collected: CollectedDataset[] = [];
+  for (const { name } of target.datasets) {
+    const object = objectName(target, name);
+    if (!counts.has(name)) {
+      await store.put({ name: object }, emptyStream());
+    }
+    collected.push({ name, rows: counts.get(name) ?? 0, object });
+  }
+  return collected;
+}
+
+/** Reads the pages of one dataset off the shared iterator, stopping at the next dataset's first page. */
+class DatasetReader {
+  rows = 0;
+  private readonly dataset: string;
+  private pending: CollectedPage | undefined;
+  private next: IteratorResult<CollectedPage> | undefined;
+
+  constructor(
+    private readonly iterator: AsyncIterator<CollectedPage>,
+    first: CollectedPage,
+  ) {
+    this.dataset = first.dataset;
+    this.pending = first;
+  }
+
+  // A high-water mark of 0: the provider is asked for a page only when the store wants bytes.
+  stream(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>(
+      { pull: (controller) => this.pull(controller) },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** What came after this dataset: the next dataset's first page, or the end. */
+  following(): IteratorResult<CollectedPage> {
+    if (!this.next) {
+      throw new Error('the dataset was not read to its end');
+    }
+    return this.next;
+  }
+
+  private async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    // Loop over empty pages: a pull that enqueues nothing is not called again.
+    for (;;) {
+      let page = this.pending;
+      this.pending = undefined;
+      if (!page) {
+        const result = await this.iterator.next();
+        if (result.done || result.value.dataset !== this.dataset) {
+          this.next = result;
+          controller.close();
+          return;
+        }
+        page = result.value;
+      }
+      if (page.rows.length > 0) {
+        this.rows += page.rows.length;
+        controller.enqueue(encodeRows(page.rows));
+        return;
+      }
+    }
+  }
+}
+
+/** NDJSON: one JSON object per line, each line ending in `\n`. */
+function encodeRows(rows: Record<string, unknown>[]): Uint8Array {
+  return encoder.encode(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+}
+
+function objectName(target: CollectTarget, dataset: string): string {
+  return collectedObjectName(target.jobId, target.service, dataset);
+}
+
+function emptyStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+}

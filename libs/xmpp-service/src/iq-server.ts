@@ -1,0 +1,132 @@
+import { Logger } from '@nestjs/common';
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import {
+  FEATURES_BUCKET,
+  IqRequest,
+  iqSubject,
+  type IqReply,
+  type ServiceFeatures,
+} from '@sotto/contracts';
+import { NatsClient, decodeJson, encodeJson } from '@sotto/nats';
+import {
+  Jid,
+  JidError,
+  StanzaError,
+  StreamError,
+  errorReply,
+  iqResult,
+  parseFrame,
+  type Element,
+} from '@sotto/xmpp';
+import type { IqContext, IqHandler } from './iq-handler';
+
+// IQs reach us from the gateway, which already enforced its own limits; these only guard
+// against a peer on the bus that does not.
+const LIMITS = { maxStanzaBytes: 1_048_576, maxDepth: 128 };
+
+/**
+ * Serves a feature service's IQs on the bus: publishes what it serves (so gateways forward the
+ * namespaces to it and list its disco features), validates every request, dispatches to the
+ * handler of the payload's namespace and answers with exactly one result or error.
+ */
+export class IqServer {
+  private readonly logger: Logger;
+  private readonly handlers: Map<string, IqHandler>;
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly features: ServiceFeatures,
+    handlers: IqHandler[],
+    private readonly domain: string,
+  ) {
+    this.logger = new Logger(`${features.service}-iq`);
+    this.handlers = new Map(handlers.map((handler) => [handler.namespace, handler]));
+  }
+
+  async start(): Promise<void> {
+    this.subscription = this.nats.connection.subscribe(iqSubject(this.features.service), {
+      queue: this.features.service,
+      callback: (error, msg) => {
+        if (error) {
+          this.logger.error(`IQ subscription failed: ${error.message}`);
+          return;
+        }
+        void this.answer(msg);
+      },
+    });
+    const kv = await this.nats.kv(FEATURES_BUCKET, { history: 1 });
+    await kv.put(this.features.service, encodeJson(this.features));
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.drain();
+  }
+
+  private async answer(msg: Msg): Promise<void> {
+    const request = IqRequest.safeParse(decodeJson(msg.data));
+    if (!request.success) {
+      this.logger.warn('dropped an invalid IQ request');
+      return;
+    }
+    let iq: Element;
+    try {
+      iq = parseFrame(request.data.stanza, LIMITS);
+    } catch (error) {
+      if (error instanceof StreamError) {
+        this.logger.warn('dropped an unparsable IQ');
+        return;
+      }
+      throw error;
+    }
+    const reply: IqReply = { stanza: (await this.handle(iq, request.data.from)).toString() };
+    msg.respond(encodeJson(reply));
+  }
+
+  /** The reply to one IQ; never throws. */
+  async handle(iq: Element, from: string): Promise<Element> {
+    try {
+      const context = this.context(iq, from);
+      const handler = this.handlers.get(context.payload.xmlns ?? '');
+      const type = iq.attrs.type;
+      if (handler?.get && type === 'get') {
+        return iqResult(iq, await handler.get(context));
+      }
+      if (handler?.set && type === 'set') {
+        return iqResult(iq, await handler.set(context));
+      }
+      throw new StanzaError('service-unavailable');
+    } catch (error) {
+      return errorReply(iq, this.asStanzaError(error), iq.attrs.to ?? this.domain);
+    }
+  }
+
+  private asStanzaError(error: unknown): StanzaError {
+    if (error instanceof StanzaError) {
+      return error;
+    }
+    this.logger.error(`IQ handler failed: ${error instanceof Error ? error.name : typeof error}`);
+    return new StanzaError('internal-server-error', undefined, 'wait');
+  }
+
+  private context(iq: Element, from: string): IqContext {
+    const payloads = iq.getChildElements();
+    if (payloads.length !== 1 || iq.attrs.id === undefined) {
+      throw new StanzaError('bad-request', 'a get or set IQ has an id and exactly one child');
+    }
+    try {
+      const to = iq.attrs.to === undefined ? undefined : Jid.parse(iq.attrs.to);
+      return {
+        iq,
+        payload: payloads[0],
+        from: Jid.parse(from),
+        to: to?.local === undefined ? undefined : to,
+      };
+    } catch (error) {
+      if (error instanceof JidError) {
+        throw new StanzaError('jid-malformed');
+      }
+      throw error;
+    }
+  }
+}

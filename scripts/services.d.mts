@@ -1,0 +1,12 @@
+// Types of services.mjs for the TypeScript code that imports it (the e2e set-up).
+export declare const services: {
+  name: string;
+  database?: string;
+  migrate?: string;
+  main: string;
+  features?: boolean;
+}[];
+export declare function databaseUrl(
+  service: { name: string; database?: string },
+  env?: NodeJS.ProcessEnv,
+): string;
