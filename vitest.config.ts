@@ -23,6 +23,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'bench',
+          include: ['e2e/bench/**/*.load.ts'],
+          environment: 'node',
+          globalSetup: ['e2e/src/setup/global-setup.ts'],
+          setupFiles: ['e2e/src/setup/websocket-global.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -5,6 +5,8 @@ export declare const services: {
   migrate?: string;
   main: string;
   features?: boolean;
+  readySubject?: string;
+  e2eEnv?: Record<string, string>;
 }[];
 export declare function databaseUrl(
   service: { name: string; database?: string },

@@ -1,6 +1,8 @@
 // The platform's processes in start order, shared by `pnpm start`, the database set-up and the
 // end-to-end tests. `database`: the service owns a PostgreSQL database and role of that name;
-// `features`: an XMPP feature service, ready once it has published its features.
+// `features`: an XMPP feature service, ready once it has published its features;
+// `readySubject`: a request/reply subject the service serves, ready once it answers.
+// `e2eEnv`: settings added to the service's environment in the end-to-end tests only.
 export const services = [
   {
     name: 'accounts',
@@ -27,6 +29,36 @@ export const services = [
     database: 'sotto_private',
     migrate: 'apps/private/dist/migrate.js',
     main: 'apps/private/dist/main.js',
+    features: true,
+  },
+  {
+    name: 'roster',
+    database: 'sotto_roster',
+    migrate: 'apps/roster/dist/migrate.js',
+    main: 'apps/roster/dist/main.js',
+    features: true,
+  },
+  {
+    name: 'offline',
+    database: 'sotto_offline',
+    migrate: 'apps/offline/dist/migrate.js',
+    main: 'apps/offline/dist/main.js',
+    readySubject: 'offline.fetch',
+    // A small quota, so the e2e tests can fill it.
+    e2eEnv: { OFFLINE_QUOTA: '5' },
+  },
+  {
+    name: 'archive',
+    database: 'sotto_archive',
+    migrate: 'apps/archive/dist/migrate.js',
+    main: 'apps/archive/dist/main.js',
+    features: true,
+  },
+  {
+    name: 'inbox',
+    database: 'sotto_inbox',
+    migrate: 'apps/inbox/dist/migrate.js',
+    main: 'apps/inbox/dist/main.js',
     features: true,
   },
 ];

@@ -5,6 +5,8 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { FeatureRegistry } from './features/feature-registry';
 import { ServiceIqForwarder } from './features/service-iq.forwarder';
 import { ServerIqHandler } from './iq/server-iq.handler';
+import { MessageStream } from './messages/message-stream';
+import { OfflineDelivery } from './messages/offline-delivery';
 import { ContactPresence } from './presence/contact-presence';
 import { RosterLink } from './presence/roster-link';
 import { Delivery } from './routing/delivery.service';
@@ -35,6 +37,8 @@ export class GatewayModule {
         ServiceIqForwarder,
         ServiceRouteListener,
         ServerIqHandler,
+        MessageStream,
+        OfflineDelivery,
         MessageRouter,
         RosterLink,
         ContactPresence,

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { GDPR_JOBS_STREAM } from '@sotto/contracts';
 import { GdprWorker, type GdprDataProvider } from '@sotto/gdpr';
 import { admin, waitForJob, type JobView } from '../support/admin-api';
 import { bus, createAccount } from '../support/accounts';
@@ -26,8 +28,11 @@ async function startService(): Promise<GdprWorker> {
 let worker: GdprWorker | undefined;
 afterAll(async () => {
   await worker?.stop();
-  // The test service goes away for good: take it out of the registry so later jobs do not wait.
+  // The test service goes away for good: take it out of the registry so later jobs do not wait,
+  // and remove its request consumer from the stream.
   await admin('DELETE', `/services/${service}`);
+  const jsm = await jetstreamManager((await bus()).connection);
+  await jsm.consumers.delete(GDPR_JOBS_STREAM, `gdpr-${service}`).catch(() => undefined);
 });
 
 describe('a registered service that does not answer', () => {

@@ -1,4 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { FEATURES_BUCKET } from '@sotto/contracts';
@@ -18,6 +19,8 @@ declare module 'vitest' {
     gateways: GatewayEndpoints[];
     orchestrator: OrchestratorEndpoints;
     orchestratorDatabaseUrl: string;
+    /** Pid of the set-up: its services are its children; see `stopLeftovers`. */
+    setupPid: number;
   }
 }
 
@@ -27,6 +30,10 @@ interface ServiceEntry {
   migrate?: string;
   main: string;
   features?: boolean;
+  /** A request/reply subject the service serves: ready once it answers (even with an error). */
+  readySubject?: string;
+  /** Settings added to the service's environment in the e2e run only. */
+  e2eEnv?: Record<string, string>;
 }
 
 function runScript(script: string, env: Record<string, string> = {}): void {
@@ -65,8 +72,48 @@ async function waitForServices(entries: ServiceEntry[]): Promise<void> {
     for (const entry of entries.filter((e) => e.features)) {
       await until(entry.name, async () => (await kv.get(entry.name))?.operation === 'PUT');
     }
+    for (const entry of entries.filter((e) => e.readySubject)) {
+      await until(entry.name, async () => {
+        await nats.connection.request(entry.readySubject!, new Uint8Array(), { timeout: 1000 });
+        return true;
+      });
+    }
   } finally {
     await nats.connection.close();
+  }
+}
+
+/**
+ * Services a test started to stand in for one it stopped, left running for the files after it
+ * (they outlive the test's worker): each carries `SOTTO_E2E_SETUP=<setupPid>` and ends here.
+ */
+async function stopLeftovers(): Promise<void> {
+  const marker = `SOTTO_E2E_SETUP=${process.pid}`;
+  const leftovers = readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
+  for (const pid of leftovers) {
+    process.kill(pid, 'SIGTERM');
+  }
+  for (let wait = 0; wait < 50 && leftovers.some(isRunning); wait++) {
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  leftovers.filter(isRunning).forEach((pid) => process.kill(pid, 'SIGKILL'));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -95,7 +142,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const plain = entries.filter((e) => e.name !== 'gateway' && e.name !== 'orchestrator');
   const processes: ChildProcess[] = plain.map((entry) =>
-    startService(entry.name, entry.name, { LOG_LEVEL: 'warning', ...ownDatabase(entry) }),
+    startService(entry.name, entry.name, {
+      LOG_LEVEL: 'warning',
+      ...ownDatabase(entry),
+      ...entry.e2eEnv,
+    }),
   );
   try {
     await waitForServices(plain);
@@ -107,6 +158,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     processes.push(orchestrator.process, ...gateways.map((gateway) => gateway.process));
     project.provide('orchestrator', orchestrator.endpoints);
     project.provide('orchestratorDatabaseUrl', orchestratorDatabaseUrl);
+    project.provide('setupPid', process.pid);
     project.provide(
       'gateways',
       gateways.map((gateway) => gateway.endpoints),
@@ -117,5 +169,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   return async () => {
     await Promise.all(processes.map((child) => stopProcess(child)));
+    await stopLeftovers();
   };
 }

@@ -6,3 +6,4 @@ export * from './registry';
 export * from './gdpr.contract';
 export * from './xmpp-services.contract';
 export * from './roster.contract';
+export * from './messages.contract';

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { accountsRpc } from './accounts.contract';
+import { offlineRpc } from './messages.contract';
 import { rosterRpc } from './roster.contract';
 import { sessionEvents } from './sessions.contract';
 
 /** Every request/reply subject on the bus with its request and result schema. */
 export const rpcContracts = {
   ...accountsRpc,
+  ...offlineRpc,
   ...rosterRpc,
 } as const;
 

@@ -35,15 +35,24 @@ export const IqRequest = z.object({
 });
 export type IqRequest = z.infer<typeof IqRequest>;
 
-/** The IQ result or error to hand back to the session, as XML. */
-export const IqReply = z.object({ stanza: z.string().min(1).max(16_777_216) });
+/**
+ * The IQ result or error to hand back to the session, as XML, and the stanzas the session must
+ * get before it (e.g. the result messages of an archive query, XEP-0313 §4.2), in order.
+ */
+export const IqReply = z.object({
+  stanza: z.string().min(1).max(1_048_576),
+  before: z.array(z.string().min(1).max(1_048_576)).max(1000).optional(),
+});
 export type IqReply = z.infer<typeof IqReply>;
 
 /**
  * A stanza a service sends to users (roster pushes, presence on their behalf, notifications).
  * Any gateway takes it (queue group `gateways`) and routes it with the server's rules:
  * a full JID to that session, a bare JID to the user's sessions (available ones for messages
- * and presence, every bound one for IQ pushes).
+ * and presence, every bound one for IQ pushes). Two server presences between bare JIDs are
+ * answered by the gateway on the addressee's behalf: `probe` (the prober gets the addressee's
+ * current presence) and `unavailable` (each available resource of `from` says unavailable to
+ * `to`, when a subscription ends: RFC 6121 §3.2.2, §3.3.3).
  */
 export const ROUTE_SUBJECT = 'c2s.route';
 export const RouteRequest = z.object({

@@ -3,3 +3,4 @@ export * from './nats-client';
 export * from './nats.module';
 export * from './rpc-error';
 export * from './request-errors';
+export * from './streams';

@@ -10,6 +10,8 @@ export interface IqContext {
   readonly from: Jid;
   /** The addressee: undefined for the server itself, else an account's bare JID. */
   readonly to: Jid | undefined;
+  /** Sends the requester a stanza ahead of the IQ's answer (e.g. archive query results). */
+  emit(stanza: Element): void;
 }
 
 /**

@@ -79,14 +79,16 @@ export class IqServer {
       }
       throw error;
     }
-    const reply: IqReply = { stanza: (await this.handle(iq, request.data.from)).toString() };
+    const before: string[] = [];
+    const answer = await this.handle(iq, request.data.from, (stanza) => before.push(stanza.toString()));
+    const reply: IqReply = { stanza: answer.toString(), ...(before.length > 0 ? { before } : {}) };
     msg.respond(encodeJson(reply));
   }
 
-  /** The reply to one IQ; never throws. */
-  async handle(iq: Element, from: string): Promise<Element> {
+  /** The reply to one IQ; never throws. `emit` receives the stanzas to send before it. */
+  async handle(iq: Element, from: string, emit: (stanza: Element) => void = () => undefined): Promise<Element> {
     try {
-      const context = this.context(iq, from);
+      const context = this.context(iq, from, emit);
       const handler = this.handlers.get(context.payload.xmlns ?? '');
       const type = iq.attrs.type;
       if (handler?.get && type === 'get') {
@@ -109,7 +111,7 @@ export class IqServer {
     return new StanzaError('internal-server-error', undefined, 'wait');
   }
 
-  private context(iq: Element, from: string): IqContext {
+  private context(iq: Element, from: string, emit: (stanza: Element) => void): IqContext {
     const payloads = iq.getChildElements();
     if (payloads.length !== 1 || iq.attrs.id === undefined) {
       throw new StanzaError('bad-request', 'a get or set IQ has an id and exactly one child');
@@ -121,6 +123,7 @@ export class IqServer {
         payload: payloads[0],
         from: Jid.parse(from),
         to: to?.local === undefined ? undefined : to,
+        emit,
       };
     } catch (error) {
       if (error instanceof JidError) {

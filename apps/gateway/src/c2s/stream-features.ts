@@ -21,7 +21,7 @@ export function saslFeatures(mechanisms: string[]): string {
 
 /**
  * After authentication: resource binding, the RFC 3921 session kept optional for old clients,
- * and roster versioning (XEP-0237) when a roster service serves it.
+ * and roster versioning and pre-approval when a roster service serves them.
  */
 export function bindFeatures(rosterVersioning: boolean): string {
   const children = [
@@ -29,7 +29,9 @@ export function bindFeatures(rosterVersioning: boolean): string {
     xml('session', { xmlns: NS_SESSION }, xml('optional')),
   ];
   if (rosterVersioning) {
+    // The roster service serves versioning (XEP-0237) and pre-approval (RFC 6121 §3.4).
     children.push(xml('ver', { xmlns: 'urn:xmpp:features:rosterver' }));
+    children.push(xml('sub', { xmlns: 'urn:xmpp:features:pre-approval' }));
   }
   return features(...children);
 }

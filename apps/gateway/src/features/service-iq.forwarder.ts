@@ -12,8 +12,11 @@ export class ServiceIqForwarder {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** The reply stanza as XML; throws StanzaError when the service cannot answer. */
-  async forward(service: string, from: string, stanza: string): Promise<string> {
+  /**
+   * The service's answer: the stanzas to deliver before the reply, then the reply, as XML;
+   * throws StanzaError when the service cannot answer.
+   */
+  async forward(service: string, from: string, stanza: string): Promise<string[]> {
     let data: Uint8Array;
     try {
       const reply = await this.nats.connection.request(
@@ -41,6 +44,6 @@ export class ServiceIqForwarder {
     if (!parsed.success) {
       throw new StanzaError('internal-server-error', undefined, 'wait');
     }
-    return parsed.data.stanza;
+    return [...(parsed.data.before ?? []), parsed.data.stanza];
   }
 }

@@ -2,18 +2,20 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { headers, type Msg } from '@nats-io/transport-node';
 import {
   DELIVERY_TARGET_HEADER,
+  SessionRecord,
   c2sDeliverSubject,
   c2sKickSubject,
   type DeliveryAck,
-  type SessionRecord,
 } from '@sotto/contracts';
-import { NatsClient, isNoResponders, isTimeout } from '@sotto/nats';
+import { NatsClient, decodeJson, isNoResponders, isTimeout } from '@sotto/nats';
 import { StreamError } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { LocalSessions } from '../sessions/local-sessions';
 import { SessionRegistry } from '../sessions/session-registry';
 
 const encoder = new TextEncoder();
+const ORIGIN_HEADER = 'origin';
+const SessionOrigin = SessionRecord.pick({ jid: true, available: true, priority: true });
 const decoder = new TextDecoder();
 
 /**
@@ -42,8 +44,11 @@ export class Delivery implements OnModuleInit {
     });
   }
 
-  /** Resolves true when the target session got the stanza; never rejects. */
-  async deliver(target: SessionRecord, xml: string): Promise<boolean> {
+  /**
+   * Resolves true when the target session got the stanza; never rejects. `origin`: the sending
+   * session's new presence state, when the stanza is its presence broadcast to its siblings.
+   */
+  async deliver(target: SessionRecord, xml: string, origin?: SessionRecord): Promise<boolean> {
     if (target.gateway === this.registry.gatewayId) {
       const session = this.local.get(target.jid);
       session?.deliver(xml);
@@ -51,6 +56,12 @@ export class Delivery implements OnModuleInit {
     }
     const h = headers();
     h.set(DELIVERY_TARGET_HEADER, target.jid);
+    if (origin) {
+      h.set(
+        ORIGIN_HEADER,
+        JSON.stringify({ jid: origin.jid, available: origin.available, priority: origin.priority }),
+      );
+    }
     try {
       const reply = await this.nats.connection.request(
         c2sDeliverSubject(target.gateway),
@@ -95,10 +106,29 @@ export class Delivery implements OnModuleInit {
     const session = to ? this.local.get(to) : undefined;
     let ack: DeliveryAck = 'no-session';
     if (session && msg.data.length > 0 && msg.data.length <= this.config.MAX_STANZA_BYTES * 2) {
-      session.deliver(decoder.decode(msg.data));
+      const xml = decoder.decode(msg.data);
+      this.applyOrigin(msg.headers?.get(ORIGIN_HEADER), xml);
+      session.deliver(xml);
       ack = 'delivered';
     }
     msg.respond(encoder.encode(ack));
+  }
+
+  // A sibling's presence broadcast tells this gateway the sibling's new state before the
+  // table's watch does: applied at once, so that a message routed here right after the
+  // presence arrived (by this user's own clients, say) already sees the new priority.
+  private applyOrigin(header: string | undefined, presence: string): void {
+    if (!header) {
+      return;
+    }
+    const parsed = SessionOrigin.safeParse(decodeJson(encoder.encode(header)));
+    if (parsed.success) {
+      this.registry.observe(parsed.data.jid, {
+        available: parsed.data.available,
+        priority: parsed.data.priority,
+        presence: parsed.data.available ? presence : undefined,
+      });
+    }
   }
 
   private subscriptionFailed(error: Error): void {

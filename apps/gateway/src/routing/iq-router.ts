@@ -97,22 +97,24 @@ export class IqRouter {
     target: IqTarget,
   ): Promise<void> {
     const domain = this.config.XMPP_DOMAIN;
-    let reply: string;
+    let replies: string[];
     try {
       const local = this.serverIq.handle(iq, payload, target);
       if (local) {
-        reply = local.toString();
+        replies = [local.toString()];
       } else {
         const service =
           payload.xmlns === undefined ? undefined : this.features.serviceFor(payload.xmlns);
         if (!service) {
           throw new StanzaError('service-unavailable');
         }
-        reply = await this.forwarder.forward(service, session.fullJid, iq.toString());
+        replies = await this.forwarder.forward(service, session.fullJid, iq.toString());
       }
     } catch (error) {
-      reply = errorReply(iq, this.asStanzaError(error), iq.attrs.to ?? domain).toString();
+      replies = [errorReply(iq, this.asStanzaError(error), iq.attrs.to ?? domain).toString()];
     }
-    session.deliver(reply);
+    for (const reply of replies) {
+      session.deliver(reply);
+    }
   }
 }

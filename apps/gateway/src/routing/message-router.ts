@@ -1,120 +1,194 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { SessionRecord } from '@sotto/contracts';
-import type { Element, Jid } from '@sotto/xmpp';
+import type { ChatMessageEvent, SessionRecord } from '@sotto/contracts';
+import { NatsClient, RpcError } from '@sotto/nats';
+import { xml, type Element, type Jid } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { MessageStream } from '../messages/message-stream';
+import { uuid7 } from '../messages/uuid7';
 import type { ActiveSession } from '../sessions/active-session';
 import { SessionRegistry } from '../sessions/session-registry';
 import { bounce } from './bounce';
 import { Delivery } from './delivery.service';
 
-/** RFC 6121 §8.5 message delivery rules for local users. */
+const NS_SID = 'urn:xmpp:sid:0';
+
+interface Plan {
+  event: ChatMessageEvent;
+  targets: SessionRecord[];
+  /** Resolves once JetStream stored the message: only then is it accepted and delivered. */
+  stored: Promise<void>;
+}
+
+/**
+ * RFC 6121 §8.5 message delivery for local users. Chat and normal messages are accepted into
+ * the durable messages stream (archive, inbox) before delivery, carry a XEP-0359 stanza-id, and
+ * go to offline storage when no resource takes them.
+ */
 @Injectable()
 export class MessageRouter {
   private readonly logger = new Logger('routing');
+  private readonly ordering = new WeakMap<ActiveSession, Promise<void>>();
 
   constructor(
     private readonly registry: SessionRegistry,
     private readonly delivery: Delivery,
+    private readonly stream: MessageStream,
+    private readonly nats: NatsClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   route(session: ActiveSession, message: Element, to: Jid): void {
-    if (to.domain !== this.config.XMPP_DOMAIN) {
+    const domain = this.config.XMPP_DOMAIN;
+    if (to.domain !== domain) {
       // No server-to-server federation (yet): other domains are unreachable.
-      bounce(session, message, 'remote-server-not-found', this.config.XMPP_DOMAIN);
+      bounce(session, message, 'remote-server-not-found', domain);
       return;
     }
     if (to.local === undefined) {
       // Messages to the server itself: nothing here consumes them.
-      bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
+      bounce(session, message, 'service-unavailable', domain);
       return;
     }
-    const xml = message.toString();
-    const routed =
-      to.resource !== undefined
-        ? this.toFullJid(session, message, xml, to)
-        : this.toBareJid(session, message, xml, to.bareString());
-    // Delivery goes on in the background so the sender's next stanza is not held up; a failure
-    // of the bus here must not go unnoticed.
-    routed.catch((error: unknown) => {
-      this.logger.warn(
-        `message routing failed: ${error instanceof Error ? error.name : typeof error}`,
-      );
-      bounce(session, message, 'internal-server-error', this.config.XMPP_DOMAIN);
-    });
+    // RFC 6120 §10.1: a session's messages keep their order. The decisions that may wait (a
+    // table read, an account lookup) run one message after another per session, up to the
+    // publication into the stream; delivery then goes on in the background, in the same order,
+    // so the sender's next stanza is not held up. A failure of the bus must not go unnoticed.
+    const previous = this.ordering.get(session) ?? Promise.resolve();
+    const planned = previous.then(() => this.plan(session, message, to));
+    this.ordering.set(
+      session,
+      planned.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    planned
+      .then((plan) => (plan ? this.deliverAccepted(session, message, plan) : undefined))
+      .catch((error: unknown) => {
+        this.logger.warn(
+          `message routing failed: ${error instanceof Error ? error.name : typeof error}`,
+        );
+        bounce(session, message, 'internal-server-error', domain);
+      });
   }
 
-  private async toFullJid(
-    session: ActiveSession,
-    message: Element,
-    xml: string,
-    to: Jid,
-  ): Promise<void> {
-    const bareJid = to.bareString();
-    const resource = to.resource ?? '';
-    let target = this.registry.find(bareJid, resource);
-    if (!target) {
-      await this.registry.refresh(bareJid);
-      target = this.registry.find(bareJid, resource);
-    }
-    if (!target || !(await this.delivery.deliver(target, xml))) {
-      await this.fullJidUnavailable(session, message, xml, bareJid);
-    }
-  }
-
-  // RFC 6121 §8.5.3.2.1: a message to an unavailable resource goes to the bare JID when it is
-  // chat or normal; groupchat bounces; headline and error are dropped.
-  private async fullJidUnavailable(
-    session: ActiveSession,
-    message: Element,
-    xml: string,
-    bareJid: string,
-  ): Promise<void> {
+  /**
+   * Decides where a message goes; for a chat or normal message it also starts its publication
+   * into the stream (awaited before delivery). Undefined when nothing more is to be done.
+   */
+  private async plan(session: ActiveSession, message: Element, to: Jid): Promise<Plan | undefined> {
+    const domain = this.config.XMPP_DOMAIN;
     const type = message.attrs.type ?? 'normal';
-    if (type === 'chat' || type === 'normal') {
-      await this.toBareJid(session, message, xml, bareJid);
-    } else if (type === 'groupchat') {
-      bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
-    }
-  }
-
-  // RFC 6121 §8.5.2: chat and normal go to the highest-priority available resources, headline to
-  // every available resource with non-negative priority; no resource means the error below
-  // (the same for an unknown account, so the error does not reveal which accounts exist).
-  private async toBareJid(
-    session: ActiveSession,
-    message: Element,
-    xml: string,
-    bareJid: string,
-  ): Promise<void> {
-    const type = message.attrs.type ?? 'normal';
-    if (type === 'error') {
-      return;
-    }
     if (type === 'groupchat') {
-      bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
-      return;
+      bounce(session, message, 'service-unavailable', domain);
+      return undefined;
     }
-    let targets = this.targets(bareJid, type);
+    const bareJid = to.bareString();
+    let targets = this.targets(bareJid, to.resource, type);
     if (targets.length === 0) {
       await this.registry.refresh(bareJid);
-      targets = this.targets(bareJid, type);
+      targets = this.targets(bareJid, to.resource, type);
     }
-    const results = await Promise.all(targets.map((target) => this.delivery.deliver(target, xml)));
-    if (!results.includes(true) && type !== 'headline') {
-      bounce(session, message, 'service-unavailable', this.config.XMPP_DOMAIN);
+    if (type === 'headline' || type === 'error') {
+      // Neither stored nor archived, and never answered with an error (RFC 6121 §8.5.2).
+      const xml = message.toString();
+      targets.forEach((target) => void this.delivery.deliver(target, xml));
+      return undefined;
+    }
+    if (targets.length === 0 && !(await this.accountExists(session, message, bareJid))) {
+      return undefined;
+    }
+    const event = this.accept(session, message, to, bareJid);
+    return { event, targets, stored: this.stream.accepted(event) };
+  }
+
+  private async deliverAccepted(
+    session: ActiveSession,
+    message: Element,
+    plan: Plan,
+  ): Promise<void> {
+    try {
+      await plan.stored;
+    } catch (error) {
+      this.logger.error(`message not accepted, the stream refused it: ${(error as Error).name}`);
+      bounce(session, message, 'internal-server-error', this.config.XMPP_DOMAIN, 'try again later');
+      return;
+    }
+    const results = await Promise.all(
+      plan.targets.map((target) => this.delivery.deliver(target, plan.event.stanza)),
+    );
+    if (!results.includes(true)) {
+      await this.stream.undelivered(plan.event);
     }
   }
 
-  private targets(bareJid: string, type: string): SessionRecord[] {
+  /**
+   * RFC 6121 §8.5: a full JID that is bound gets the message; otherwise chat and normal go to
+   * the bare JID, whose highest-priority available resources get it (headline: all of them).
+   */
+  private targets(bareJid: string, resource: string | undefined, type: string): SessionRecord[] {
+    if (resource !== undefined) {
+      const bound = this.registry.find(bareJid, resource);
+      if (bound) {
+        return [bound];
+      }
+      if (type !== 'chat' && type !== 'normal') {
+        return [];
+      }
+    }
     const available = this.registry
       .resourcesOf(bareJid)
       .filter((record) => record.available && record.priority >= 0);
-    return type === 'headline' ? available : highestPriority(available);
+    if (type === 'headline') {
+      return available;
+    }
+    const top = Math.max(...available.map((record) => record.priority));
+    return available.filter((record) => record.priority === top);
   }
-}
 
-function highestPriority(records: SessionRecord[]): SessionRecord[] {
-  const top = Math.max(...records.map((record) => record.priority));
-  return records.filter((record) => record.priority === top);
+  // Only on the path where nobody is online: an unknown account gets the same error as an
+  // unavailable one would without offline storage, so the error reveals nothing.
+  private async accountExists(
+    session: ActiveSession,
+    message: Element,
+    bareJid: string,
+  ): Promise<boolean> {
+    const domain = this.config.XMPP_DOMAIN;
+    try {
+      const { exists } = await this.nats.request('accounts.exists', { jid: bareJid });
+      if (!exists) {
+        bounce(session, message, 'service-unavailable', domain);
+      }
+      return exists;
+    } catch (error) {
+      if (!(error instanceof RpcError)) {
+        throw error;
+      }
+      bounce(session, message, 'internal-server-error', domain, 'try again later');
+      return false;
+    }
+  }
+
+  /** Stamps the archive id as the XEP-0359 stanza-id, replacing any the sender forged. */
+  private accept(
+    session: ActiveSession,
+    message: Element,
+    to: Jid,
+    bareJid: string,
+  ): ChatMessageEvent {
+    const id = uuid7();
+    message.children = message.children.filter(
+      (child) =>
+        typeof child === 'string' ||
+        !(child.name === 'stanza-id' && child.xmlns === NS_SID && child.attrs.by === bareJid),
+    );
+    message.append(xml('stanza-id', { xmlns: NS_SID, by: bareJid, id }));
+    return {
+      id,
+      from: session.fullJid,
+      to: to.toString(),
+      acceptedAt: Date.now(),
+      stanza: message.toString(),
+    };
+  }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionRecord } from '@sotto/contracts';
 import { xml, type Element, type Jid } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { OfflineDelivery } from '../messages/offline-delivery';
 import { ContactPresence } from '../presence/contact-presence';
 import type { ActiveSession } from '../sessions/active-session';
 import { SessionRegistry } from '../sessions/session-registry';
@@ -30,6 +31,7 @@ export class PresenceRouter implements OnModuleInit {
     private readonly registry: SessionRegistry,
     private readonly delivery: Delivery,
     private readonly contacts: ContactPresence,
+    private readonly offline: OfflineDelivery,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -55,7 +57,13 @@ export class PresenceRouter implements OnModuleInit {
       } else if (type === 'unavailable') {
         await this.unavailable(session, presence);
       } else if (SUBSCRIPTION_TYPES.has(type)) {
-        bounce(session, presence, 'bad-request', this.config.XMPP_DOMAIN, 'a subscription needs a to');
+        bounce(
+          session,
+          presence,
+          'bad-request',
+          this.config.XMPP_DOMAIN,
+          'a subscription needs a to',
+        );
       }
       return;
     }
@@ -88,11 +96,13 @@ export class PresenceRouter implements OnModuleInit {
       return;
     }
     const initial = !session.record.available;
+    // XEP-0160 §2: stored messages go to a resource once it is available with priority >= 0.
+    const receivesStored = priority >= 0 && (initial || session.record.priority < 0);
     const presenceXml = presence.toString();
     await session.setPresence({ available: true, priority, presence: presenceXml });
     // RFC 6121 §4.2.2: the broadcast reaches every available resource, the sender included, and a
     // newly available resource learns the presence of its siblings.
-    this.toOwnResources(session.bareJid, presenceXml);
+    this.toOwnResources(session.bareJid, presenceXml, undefined, session.record);
     if (initial) {
       for (const sibling of this.registry.resourcesOf(session.bareJid)) {
         if (sibling.jid !== session.fullJid && sibling.available && sibling.presence) {
@@ -101,6 +111,9 @@ export class PresenceRouter implements OnModuleInit {
       }
     }
     await this.contacts.available(session, presenceXml, initial);
+    if (receivesStored) {
+      this.offline.deliverStored(session);
+    }
   }
 
   private async unavailable(session: ActiveSession, presence: Element): Promise<void> {
@@ -109,7 +122,7 @@ export class PresenceRouter implements OnModuleInit {
     }
     await session.setPresence({ available: false, priority: 0 });
     const payload = presence.toString();
-    this.toOwnResources(session.bareJid, payload, session.fullJid);
+    this.toOwnResources(session.bareJid, payload, session.fullJid, session.record);
     await this.contacts.unavailable(session.bareJid, payload);
   }
 
@@ -135,11 +148,19 @@ export class PresenceRouter implements OnModuleInit {
     }
   }
 
-  /** Sends `payload` to the user's available resources, except the full JID `except`. */
-  private toOwnResources(bareJid: string, payload: string, except?: string): void {
+  /**
+   * Sends `payload` to the user's available resources, except the full JID `except`; `origin` is
+   * the sender's new state, which the siblings' gateways learn with it.
+   */
+  private toOwnResources(
+    bareJid: string,
+    payload: string,
+    except?: string,
+    origin?: SessionRecord,
+  ): void {
     for (const record of this.registry.resourcesOf(bareJid)) {
       if (record.available && record.jid !== except) {
-        void this.delivery.deliver(record, payload);
+        void this.delivery.deliver(record, payload, origin);
       }
     }
   }

@@ -104,7 +104,9 @@ export class ServiceRouteListener implements OnModuleInit {
     }
     const targets = pick(await this.resourcesOf(bareJid), 'presence', undefined);
     await Promise.all(
-      targets.flatMap((target) => payloads.map((payload) => this.delivery.deliver(target, payload))),
+      targets.flatMap((target) =>
+        payloads.map((payload) => this.delivery.deliver(target, payload)),
+      ),
     );
   }
 

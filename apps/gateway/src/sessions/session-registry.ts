@@ -134,6 +134,20 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     this.forget(bareJid, resource);
   }
 
+  /** Applies news of a session's presence ahead of the watch (which confirms it shortly). */
+  observe(
+    fullJid: string,
+    state: Pick<SessionRecord, 'available' | 'priority' | 'presence'>,
+  ): void {
+    const slash = fullJid.indexOf('/');
+    const bareJid = fullJid.slice(0, slash);
+    const resource = fullJid.slice(slash + 1);
+    const record = this.table.get(bareJid)?.get(resource);
+    if (record) {
+      this.store(bareJid, resource, { ...record, ...state });
+    }
+  }
+
   /** A delivery found nobody listening for this gateway: stop routing to it at once. */
   markDead(gateway: string): void {
     if (gateway !== this.gatewayId) {

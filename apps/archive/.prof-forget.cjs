@@ -1,0 +1,23 @@
+require('reflect-metadata');
+const pg = require('pg');
+const { DataSource } = require('typeorm');
+const { dataSourceOptions } = require('./dist/database/data-source');
+const { ArchiveRepository } = require('./dist/archive/archive.repository');
+const { PrefsRepository } = require('./dist/prefs/prefs.repository');
+const { ArchiveGdprProvider } = require('./dist/gdpr/archive-gdpr.provider');
+const { generate } = require('./bench/dist/bench-data.js');
+const url = 'postgres://sotto_archive@127.0.0.1:5432/sotto_archive_bench';
+(async () => {
+  if (process.argv[2] === 'gen') await generate(url, { subject: 'prof@localhost', subjectRows: 100000, otherRows: Number(process.argv[3] || 1000000) }, () => {});
+  const a = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' }); await a.connect(); await a.query('CHECKPOINT'); await a.end();
+  const ds = new DataSource(dataSourceOptions(url));
+  await ds.initialize();
+  const provider = new ArchiveGdprProvider(new ArchiveRepository(ds), new PrefsRepository(ds));
+  let t = performance.now(), n = 0;
+  for await (const page of provider.collect('prof@localhost')) n += page.rows.length;
+  console.log('collect only', n, (performance.now() - t).toFixed(0), 'ms');
+  const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' }); await c.connect(); await c.query('CHECKPOINT'); await c.end();
+  t = performance.now();
+  console.log(JSON.stringify(await provider.forget('prof@localhost')), 'forget', (performance.now() - t).toFixed(0), 'ms');
+  await ds.destroy();
+})().catch(e => { console.error(e); process.exit(1); });

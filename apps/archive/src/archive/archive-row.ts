@@ -1,0 +1,26 @@
+import type { Direction } from './archived-message.entity';
+
+/** One message as written to one owner's archive. */
+export interface ArchiveRow {
+  ownerJid: string;
+  id: string;
+  sentAt: Date;
+  withJid: string;
+  withResource: string | null;
+  direction: Direction;
+  stanza: string;
+}
+
+/** One archived message as a query reads it. */
+export interface StoredMessage {
+  id: string;
+  sentAt: Date;
+  stanza: string;
+}
+
+/** One `mam_pm` row of the GDPR export (MongooseIM's columns). */
+export type CollectedMessage = {
+  id: string;
+  from: string;
+  message: string;
+};

@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ArchiveFilter, PageRequest } from '../mam/archive-query';
+import type { ArchiveRow, CollectedMessage, StoredMessage } from './archive-row';
+import { ArchivedMessageEntity } from './archived-message.entity';
+import { filterConditions, SqlParams } from './filter-sql';
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+interface StoredRow {
+  id: string;
+  sent_at: Date;
+  stanza: string;
+}
+
+/** The only code that touches `archived_messages`. JIDs here are prepared bare JIDs. */
+@Injectable()
+export class ArchiveRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Writes rows in one statement; a row already there (a redelivery) is left as it is. */
+  async insert(rows: readonly ArchiveRow[]): Promise<number> {
+    if (rows.length === 0) {
+      return 0;
+    }
+    const inserted = await this.dataSource.query<unknown[]>(
+      `INSERT INTO archived_messages
+         (owner_jid, id, sent_at, with_jid, with_resource, direction, stanza)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[],
+                            $6::text[], $7::text[])
+       ON CONFLICT (owner_jid, id) DO NOTHING
+       RETURNING 1`,
+      [
+        rows.map((row) => row.ownerJid),
+        rows.map((row) => row.id),
+        rows.map((row) => row.sentAt),
+        rows.map((row) => row.withJid),
+        rows.map((row) => row.withResource),
+        rows.map((row) => row.direction),
+        rows.map((row) => row.stanza),
+      ],
+    );
+    return inserted.length;
+  }
+
+  /** Which of `ids` the owner's archive holds. */
+  async existing(owner: string, ids: readonly string[]): Promise<Set<string>> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM archived_messages WHERE owner_jid = $1 AND id = ANY($2::uuid[])`,
+      [owner, ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Up to `limit` matching messages next to the page's cursor, nearest first: oldest first going
+   * forward, newest first going backward.
+   */
+  async page(
+    owner: string,
+    filter: ArchiveFilter,
+    page: PageRequest,
+    limit: number,
+  ): Promise<StoredMessage[]> {
+    const params = new SqlParams();
+    const conditions = filterConditions(owner, filter, params);
+    const forward = page.direction === 'forward';
+    if (page.cursor !== undefined) {
+      conditions.push(`id ${forward ? '>' : '<'} ${params.add(page.cursor, '::uuid')}`);
+    }
+    const rows = await this.dataSource.query<StoredRow[]>(
+      `SELECT id, sent_at, stanza FROM archived_messages
+       WHERE ${conditions.join(' AND ')}
+       ORDER BY id ${forward ? 'ASC' : 'DESC'}
+       LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return rows.map(toStored);
+  }
+
+  /** How many of the owner's messages match `filter` (the RSM count). */
+  async count(owner: string, filter: ArchiveFilter): Promise<number> {
+    const params = new SqlParams();
+    const conditions = filterConditions(owner, filter, params);
+    const [row] = await this.dataSource.query<[{ count: number }]>(
+      `SELECT count(*)::int AS count FROM archived_messages WHERE ${conditions.join(' AND ')}`,
+      params.values,
+    );
+    return row.count;
+  }
+
+  /** The oldest and newest message of the owner's archive (XEP-0313 §5 metadata). */
+  async bounds(owner: string): Promise<{ first: StoredMessage; last: StoredMessage } | undefined> {
+    const rows = await this.dataSource.query<StoredRow[]>(
+      `(SELECT id, sent_at, '' AS stanza FROM archived_messages WHERE owner_jid = $1
+        ORDER BY id ASC LIMIT 1)
+       UNION ALL
+       (SELECT id, sent_at, '' AS stanza FROM archived_messages WHERE owner_jid = $1
+        ORDER BY id DESC LIMIT 1)`,
+      [owner],
+    );
+    const [first, last] = rows;
+    return first === undefined || last === undefined
+      ? undefined
+      : { first: toStored(first), last: toStored(last) };
+  }
+
+  /**
+   * One page of the owner's archive as the GDPR export shows it, after `afterId` in archive
+   * order. `from` is the sender: the owner (bare) for a sent message, the other party as the
+   * message came (full when it named a resource) for a received one.
+   */
+  collect(owner: string, afterId: string | undefined, limit: number): Promise<CollectedMessage[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await ownerIndexOnly(manager);
+      return manager.query<CollectedMessage[]>(
+        `SELECT id,
+              CASE WHEN direction = 'out' THEN owner_jid
+                   WHEN with_resource IS NULL THEN with_jid
+                   ELSE with_jid || '/' || with_resource END AS "from",
+              stanza AS message
+       FROM archived_messages
+       WHERE owner_jid = $1 AND id > $2::uuid
+       ORDER BY id
+       LIMIT $3`,
+        [owner, afterId ?? NIL_UUID, limit],
+      );
+    });
+  }
+
+  /** Deletes the owner's whole archive; the number of messages deleted. */
+  async deleteOwner(owner: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await ownerIndexOnly(manager);
+      let total = 0;
+      // Again until nothing is left: rows the clustering sweep rewrote while a statement ran
+      // are new versions that statement's snapshot did not see.
+      for (;;) {
+        const deleted = (await manager.delete(ArchivedMessageEntity, { ownerJid: owner })).affected;
+        total += deleted ?? 0;
+        if (!deleted) {
+          return total;
+        }
+      }
+    });
+  }
+
+  /** How many messages with `jid` other owners hold in their archives. */
+  async countHeldByOthers(jid: string): Promise<number> {
+    const [row] = await this.dataSource.query<[{ count: number }]>(
+      `SELECT count(*)::int AS count FROM archived_messages
+       WHERE with_jid = $1 AND owner_jid <> $1`,
+      [jid],
+    );
+    return row.count;
+  }
+
+  /**
+   * Rewrites the not yet clustered messages sent before `cutoff` of the next owners after
+   * `afterOwner` (about `limit` rows' worth, each owner whole), in owner and archive order, in
+   * one statement: each owner's rows of the period end up side by side. Returns how many rows
+   * moved and the last owner done (null when none was left).
+   */
+  async cluster(
+    cutoff: Date,
+    afterOwner: string,
+    limit: number,
+  ): Promise<{ moved: number; lastOwner: string | null }> {
+    const [row] = await this.dataSource.query<[{ moved: number; last_owner: string | null }]>(
+      `WITH owners AS (
+         SELECT DISTINCT owner_jid FROM (
+           SELECT owner_jid FROM archived_messages
+           WHERE NOT clustered AND sent_at < $1 AND owner_jid > $2
+           ORDER BY owner_jid
+           LIMIT $3) batch
+       ), moved AS (
+         DELETE FROM archived_messages m USING owners o
+         WHERE m.owner_jid = o.owner_jid AND NOT m.clustered AND m.sent_at < $1
+         RETURNING m.*
+       ), rewritten AS (
+         INSERT INTO archived_messages
+           (id, sent_at, owner_jid, with_jid, with_resource, direction, stanza, clustered)
+         SELECT id, sent_at, owner_jid, with_jid, with_resource, direction, stanza, true
+         FROM moved
+         ORDER BY owner_jid, id
+       )
+       SELECT count(*)::int AS moved, max(owner_jid) AS last_owner FROM moved`,
+      [cutoff, afterOwner, limit],
+    );
+    return { moved: row.moved, lastOwner: row.last_owner };
+  }
+
+  /**
+   * Deletes at most `limit` messages archived before `cutoff`, whoever owns them. Small batches
+   * by ctid: each statement locks only the rows it deletes, for a moment.
+   */
+  async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(
+        `DELETE FROM archived_messages
+         WHERE ctid = ANY(ARRAY(SELECT ctid FROM archived_messages WHERE sent_at < $1 LIMIT $2))`,
+        [cutoff, limit],
+        true,
+      );
+      return result.affected ?? 0;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/**
+ * Makes the statements of this transaction reach an owner's rows through the owner-led indexes.
+ * For a large archive the planner would otherwise read the whole table (every owner's rows)
+ * whenever the owner has more than a few per cent of it: quicker today, but then an erasure or
+ * an export would slow down as other users' archives grow.
+ */
+async function ownerIndexOnly(manager: EntityManager): Promise<void> {
+  await manager.query('SET LOCAL enable_seqscan = off');
+}
+
+function toStored(row: StoredRow): StoredMessage {
+  return { id: row.id, sentAt: row.sent_at, stanza: row.stanza };
+}

@@ -1,0 +1,110 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import type { CollectedPage } from '@sotto/gdpr';
+import type { CollectedMessage } from '../archive/archive-row';
+import type { ArchivePrefs } from '../prefs/archive-prefs';
+import {
+  ArchiveGdprProvider,
+  COLLECT_PAGE,
+  KEPT_REASON,
+  type ArchiveRecords,
+  type PrefsRecords,
+} from './archive-gdpr.provider';
+
+const juliet = 'juliet@example.org';
+
+function id(n: number): string {
+  return `018f0f6e-0000-7000-8000-${String(n).padStart(12, '0')}`;
+}
+
+class FakeArchive implements ArchiveRecords {
+  readonly owned = new Map<string, CollectedMessage[]>();
+  heldByOthers = 0;
+  async collect(owner: string, afterId: string | undefined, limit: number) {
+    return (this.owned.get(owner) ?? [])
+      .filter((row) => afterId === undefined || row.id > afterId)
+      .slice(0, limit);
+  }
+  async deleteOwner(owner: string) {
+    const count = this.owned.get(owner)?.length ?? 0;
+    this.owned.delete(owner);
+    return count;
+  }
+  async countHeldByOthers() {
+    return this.heldByOthers;
+  }
+}
+
+class FakePrefs implements PrefsRecords {
+  readonly saved = new Map<string, ArchivePrefs>();
+  async find(owner: string) {
+    return this.saved.get(owner);
+  }
+  async delete(owner: string) {
+    return this.saved.delete(owner);
+  }
+}
+
+async function collected(pages: AsyncIterable<CollectedPage>): Promise<CollectedPage[]> {
+  const all: CollectedPage[] = [];
+  for await (const page of pages) {
+    all.push(page);
+  }
+  return all;
+}
+
+describe('ArchiveGdprProvider', () => {
+  let archive: FakeArchive;
+  let prefs: FakePrefs;
+  let sut: ArchiveGdprProvider;
+
+  beforeEach(() => {
+    archive = new FakeArchive();
+    prefs = new FakePrefs();
+    sut = new ArchiveGdprProvider(archive, prefs);
+  });
+
+  it('collects the subject’s archive in pages, then their preferences', async () => {
+    const rows = Array.from({ length: COLLECT_PAGE + 2 }, (_, n) => ({
+      id: id(n),
+      from: juliet,
+      message: `<message>${n}</message>`,
+    }));
+    archive.owned.set(juliet, rows);
+    archive.owned.set('romeo@example.org', [{ id: id(1), from: 'x', message: 'not hers' }]);
+    prefs.saved.set(juliet, { defaultMode: 'roster', always: ['romeo@example.org'], never: [] });
+    const pages = await collected(sut.collect('Juliet@Example.org'));
+    expect(pages.map((page) => [page.dataset, page.rows.length])).toEqual([
+      ['mam_pm', COLLECT_PAGE],
+      ['mam_pm', 2],
+      ['mam_prefs', 1],
+    ]);
+    expect(pages.flatMap((page) => (page.dataset === 'mam_pm' ? page.rows : []))).toEqual(rows);
+    expect(pages[2]?.rows).toEqual([
+      { default: 'roster', always: ['romeo@example.org'], never: [] },
+    ]);
+  });
+
+  it('collects nothing for a subject without data or that does not prepare', async () => {
+    expect(await collected(sut.collect('tybalt@example.org'))).toEqual([]);
+    expect(await collected(sut.collect('ju\u0000liet@example.org'))).toEqual([]);
+  });
+
+  it('forgets the subject’s archive and preferences, reporting the others’ copies as kept', async () => {
+    archive.owned.set(juliet, [{ id: id(1), from: juliet, message: '<message/>' }]);
+    archive.heldByOthers = 7;
+    prefs.saved.set(juliet, { defaultMode: 'always', always: [], never: [] });
+    expect(await sut.forget(juliet)).toEqual([
+      { name: 'mam_pm', deleted: 1, kept: 7, keptReason: KEPT_REASON },
+      { name: 'mam_prefs', deleted: 1, kept: 0 },
+    ]);
+    expect(await sut.forget(juliet)).toEqual([
+      { name: 'mam_pm', deleted: 0, kept: 7, keptReason: KEPT_REASON },
+      { name: 'mam_prefs', deleted: 0, kept: 0 },
+    ]);
+    archive.heldByOthers = 0;
+    expect(await sut.forget('ju\u0000liet@example.org')).toEqual([
+      { name: 'mam_pm', deleted: 0, kept: 0 },
+      { name: 'mam_prefs', deleted: 0, kept: 0 },
+    ]);
+  });
+});

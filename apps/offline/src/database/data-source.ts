@@ -1,0 +1,18 @@
+import type { DataSourceOptions } from 'typeorm';
+import { OfflineMessageEntity } from '../offline/offline-message.entity';
+import { CreateOfflineMessages1796200000000 } from './migrations/1796200000000-create-offline-messages';
+
+/** The one description of the offline database, shared by the service and `migrate.js`. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [OfflineMessageEntity],
+    migrations: [CreateOfflineMessages1796200000000],
+    // The schema changes only through reviewed migrations.
+    synchronize: false,
+    migrationsRun: false,
+    // Query logs would carry JIDs and message bodies in their parameters.
+    logging: false,
+  };
+}
