@@ -80,13 +80,19 @@ export class IqServer {
       throw error;
     }
     const before: string[] = [];
-    const answer = await this.handle(iq, request.data.from, (stanza) => before.push(stanza.toString()));
+    const answer = await this.handle(iq, request.data.from, (stanza) =>
+      before.push(stanza.toString()),
+    );
     const reply: IqReply = { stanza: answer.toString(), ...(before.length > 0 ? { before } : {}) };
     msg.respond(encodeJson(reply));
   }
 
   /** The reply to one IQ; never throws. `emit` receives the stanzas to send before it. */
-  async handle(iq: Element, from: string, emit: (stanza: Element) => void = () => undefined): Promise<Element> {
+  async handle(
+    iq: Element,
+    from: string,
+    emit: (stanza: Element) => void = () => undefined,
+  ): Promise<Element> {
     try {
       const context = this.context(iq, from, emit);
       const handler = this.handlers.get(context.payload.xmlns ?? '');

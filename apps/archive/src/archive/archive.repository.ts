@@ -82,9 +82,11 @@ export class ArchiveRepository {
   async count(owner: string, filter: ArchiveFilter): Promise<number> {
     const params = new SqlParams();
     const conditions = filterConditions(owner, filter, params);
-    const [row] = await this.dataSource.query<[{ count: number }]>(
-      `SELECT count(*)::int AS count FROM archived_messages WHERE ${conditions.join(' AND ')}`,
-      params.values,
+    const [row] = await this.indexed((manager) =>
+      manager.query<[{ count: number }]>(
+        `SELECT count(*)::int AS count FROM archived_messages WHERE ${conditions.join(' AND ')}`,
+        params.values,
+      ),
     );
     return row.count;
   }
@@ -111,27 +113,25 @@ export class ArchiveRepository {
    * message came (full when it named a resource) for a received one.
    */
   collect(owner: string, afterId: string | undefined, limit: number): Promise<CollectedMessage[]> {
-    return this.dataSource.transaction(async (manager) => {
-      await ownerIndexOnly(manager);
-      return manager.query<CollectedMessage[]>(
+    return this.indexed((manager) =>
+      manager.query<CollectedMessage[]>(
         `SELECT id,
-              CASE WHEN direction = 'out' THEN owner_jid
-                   WHEN with_resource IS NULL THEN with_jid
-                   ELSE with_jid || '/' || with_resource END AS "from",
-              stanza AS message
-       FROM archived_messages
-       WHERE owner_jid = $1 AND id > $2::uuid
-       ORDER BY id
-       LIMIT $3`,
+                CASE WHEN direction = 'out' THEN owner_jid
+                     WHEN with_resource IS NULL THEN with_jid
+                     ELSE with_jid || '/' || with_resource END AS "from",
+                stanza AS message
+         FROM archived_messages
+         WHERE owner_jid = $1 AND id > $2::uuid
+         ORDER BY id
+         LIMIT $3`,
         [owner, afterId ?? NIL_UUID, limit],
-      );
-    });
+      ),
+    );
   }
 
   /** Deletes the owner's whole archive; the number of messages deleted. */
-  async deleteOwner(owner: string): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      await ownerIndexOnly(manager);
+  deleteOwner(owner: string): Promise<number> {
+    return this.indexed(async (manager) => {
       let total = 0;
       // Again until nothing is left: rows the clustering sweep rewrote while a statement ran
       // are new versions that statement's snapshot did not see.
@@ -147,10 +147,12 @@ export class ArchiveRepository {
 
   /** How many messages with `jid` other owners hold in their archives. */
   async countHeldByOthers(jid: string): Promise<number> {
-    const [row] = await this.dataSource.query<[{ count: number }]>(
-      `SELECT count(*)::int AS count FROM archived_messages
-       WHERE with_jid = $1 AND owner_jid <> $1`,
-      [jid],
+    const [row] = await this.indexed((manager) =>
+      manager.query<[{ count: number }]>(
+        `SELECT count(*)::int AS count FROM archived_messages
+         WHERE with_jid = $1 AND owner_jid <> $1`,
+        [jid],
+      ),
     );
     return row.count;
   }
@@ -191,6 +193,19 @@ export class ArchiveRepository {
   }
 
   /**
+   * Runs `work` in a transaction whose statements reach one person's rows through the JID-led
+   * indexes. For a big archive the planner would otherwise read the whole table (everyone's
+   * rows) once the person holds more than a few per cent of it: quicker on a small server, but
+   * an erasure or an export would then slow down as other users' archives grow.
+   */
+  private indexed<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      return work(manager);
+    });
+  }
+
+  /**
    * Deletes at most `limit` messages archived before `cutoff`, whoever owns them. Small batches
    * by ctid: each statement locks only the rows it deletes, for a moment.
    */
@@ -208,16 +223,6 @@ export class ArchiveRepository {
       await runner.release();
     }
   }
-}
-
-/**
- * Makes the statements of this transaction reach an owner's rows through the owner-led indexes.
- * For a large archive the planner would otherwise read the whole table (every owner's rows)
- * whenever the owner has more than a few per cent of it: quicker today, but then an erasure or
- * an export would slow down as other users' archives grow.
- */
-async function ownerIndexOnly(manager: EntityManager): Promise<void> {
-  await manager.query('SET LOCAL enable_seqscan = off');
 }
 
 function toStored(row: StoredRow): StoredMessage {
