@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ const logDir = resolve(repoRoot, '.sotto/bench-logs');
 export const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const ARCHIVE_DATABASE = 'sotto_archive_bench';
 const ORCHESTRATOR_DATABASE = 'sotto_orchestrator_bench';
+const EXPORT_DIR = '.sotto/bench-exports';
 const HTTP_PORT = 18288;
 const GRPC_PORT = 15251;
 
@@ -45,17 +46,29 @@ function databaseUrlOf(database: string, role: string): string {
   return url.toString();
 }
 
-/** Drops and creates a database of the bench's own, owned by a service's role. */
-async function freshDatabase(database: string, owner: string): Promise<void> {
+async function asAdmin(...statements: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${database} OWNER ${owner}`);
-    await client.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
+    for (const statement of statements) {
+      await client.query(statement);
+    }
   } finally {
     await client.end();
   }
+}
+
+/** Drops and creates a database of the bench's own, owned by a service's role. */
+function freshDatabase(database: string, owner: string): Promise<void> {
+  return asAdmin(
+    `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`,
+    `CREATE DATABASE ${database} OWNER ${owner}`,
+    `REVOKE ALL ON DATABASE ${database} FROM PUBLIC`,
+  );
+}
+
+function dropDatabase(database: string): Promise<void> {
+  return asAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 }
 
 function run(script: string, env: Record<string, string>): void {
@@ -160,7 +173,7 @@ export async function startPlatform(): Promise<Platform> {
       ORCHESTRATOR_GRPC_PORT: String(GRPC_PORT),
       ADMIN_TOKEN: token,
       TOMBSTONE_KEY: randomBytes(24).toString('base64url'),
-      EXPORT_DIR: '.sotto/bench-exports',
+      EXPORT_DIR,
       GDPR_JOB_DEADLINE_MS: String(15 * 60_000),
     }),
   );
@@ -175,6 +188,12 @@ export async function startPlatform(): Promise<Platform> {
     token,
     archiveUrl: urls.get('archive') ?? '',
     started: dataServices.map((s) => s.name),
-    stop: () => stopAll(children),
+    stop: async () => {
+      await stopAll(children);
+      // Gigabytes of generated messages, and exports of made-up users: nothing worth keeping.
+      await dropDatabase(ARCHIVE_DATABASE);
+      await dropDatabase(ORCHESTRATOR_DATABASE);
+      rmSync(resolve(repoRoot, EXPORT_DIR), { recursive: true, force: true });
+    },
   };
 }

@@ -83,7 +83,7 @@ async function collectResults(jobId: string, expected: number): Promise<GdprResu
     const consumer = await js.consumers.get(GDPR_JOBS_STREAM, {
       filter_subjects: gdprSubjects.result('accounts'),
     });
-    const messages = await consumer.fetch({ max_messages: 1000, expires: 1000 });
+    const messages = await consumer.fetch({ max_messages: 1000, expires: 3000 });
     for await (const message of messages) {
       const parsed = GdprResult.safeParse(message.json());
       if (parsed.success && parsed.data.jobId === jobId) {

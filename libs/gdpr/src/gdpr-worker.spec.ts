@@ -106,7 +106,8 @@ describe('GdprWorker', () => {
       const found: GdprResult[] = [];
       const deadline = Date.now() + 15_000;
       while (found.length < count && Date.now() < deadline) {
-        const next = await consumer.next({ expires: 1000 });
+        // On a loaded machine a pull may miss its heartbeats: that is no answer, not a failure.
+        const next = await consumer.next({ expires: 3000 }).catch(() => null);
         const result = next && GdprResult.parse(next.json());
         if (result?.jobId === jobId) {
           found.push(result);
