@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       const grown = chosen.others * chosen.growth;
       rounds.push(await round(platform, chosen.subject, grown + ((grown - chosen.subject) % 2)));
     }
-    console.log('\nothers’ rows   export (s)   of which archive   erasure (s)   of which archive');
+    console.log('\nothers’ rows   export (s)   archive answered   erasure (s)   archive answered');
     const cell = (value: number | undefined, width: number) =>
       (value === undefined ? '?' : value.toFixed(2)).padStart(width);
     for (const r of rounds) {
