@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,15 +14,18 @@ export function startService(
   env: Record<string, string>,
 ): ChildProcess {
   mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(resolve(logDir, `${logName}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [resolve(repoRoot, `apps/${name}/dist/main.js`)], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  return child;
+  // The child writes to the log file itself: a service a test restarts outlives the test worker,
+  // and output piped through that worker would kill it with EPIPE once the worker exits.
+  const log = openSync(resolve(logDir, `${logName}.log`), 'a');
+  try {
+    return spawn(process.execPath, [resolve(repoRoot, `apps/${name}/dist/main.js`)], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
 }
 
 /** Resolves once something accepts TCP connections on the port. */
