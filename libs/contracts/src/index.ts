@@ -7,3 +7,4 @@ export * from './gdpr.contract';
 export * from './xmpp-services.contract';
 export * from './roster.contract';
 export * from './messages.contract';
+export * from './pep.contract';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountsRpc } from './accounts.contract';
 import { offlineRpc } from './messages.contract';
+import { pepEvents } from './pep.contract';
 import { rosterRpc } from './roster.contract';
 import { sessionEvents } from './sessions.contract';
 
@@ -19,6 +20,7 @@ export type RpcResult<S extends RpcSubject> = z.infer<(typeof rpcContracts)[S]['
 /** Every fire-and-forget event subject with its payload schema. */
 export const eventContracts = {
   ...sessionEvents,
+  ...pepEvents,
 } as const;
 
 export type EventSubject = keyof typeof eventContracts;

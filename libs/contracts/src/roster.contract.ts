@@ -31,6 +31,23 @@ export const rosterRpc = {
         .max(ROSTER_MAX_ITEMS),
     }),
   },
+  /**
+   * One contact in an owner's roster, for access checks of other services (PubSub access models
+   * `presence` and `roster`, XEP-0060 §4.5): `item` is null when the contact is not in the roster.
+   * `subscription` is from the owner's side: `from`/`both` means the contact receives the owner's
+   * presence.
+   */
+  'roster.item': {
+    request: z.object({ owner: BareJid, contact: BareJid }),
+    result: z.object({
+      item: z
+        .object({
+          subscription: z.enum(['none', 'to', 'from', 'both']),
+          groups: z.array(z.string().max(1024)).max(ROSTER_MAX_ITEMS),
+        })
+        .nullable(),
+    }),
+  },
 } as const;
 
 export type PresenceTargets = z.infer<(typeof rosterRpc)['roster.presence-targets']['result']>;

@@ -8,6 +8,19 @@ import { ServiceName } from './gdpr.contract';
  */
 export const FEATURES_BUCKET = 'sotto_features';
 
+/** A disco#info identity (XEP-0030 §3.1). */
+export const DiscoIdentity = z.object({
+  category: z.string().min(1).max(64),
+  type: z.string().min(1).max(64),
+  name: z.string().min(1).max(256).optional(),
+});
+export type DiscoIdentity = z.infer<typeof DiscoIdentity>;
+
+/** One DNS label (lower case): a sub-domain of the XMPP domain served by a component. */
+export const DomainLabel = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected a DNS label');
+
 export const ServiceFeatures = z.object({
   service: ServiceName,
   /** Payload namespaces of IQs this service answers (e.g. `vcard-temp`). */
@@ -16,6 +29,15 @@ export const ServiceFeatures = z.object({
   serverFeatures: z.array(z.string().min(1).max(256)).max(64),
   /** disco#info features of each account (`to` = a bare JID). */
   accountFeatures: z.array(z.string().min(1).max(256)).max(64),
+  /** disco#info identities each account adds (XEP-0163: `pubsub`/`pep`). */
+  accountIdentities: z.array(DiscoIdentity).max(8).optional(),
+  /**
+   * Sub-domains this service is, e.g. `pubsub` for `pubsub.<domain>` (XEP-0060 §5). The gateway
+   * forwards every IQ get/set addressed to `<subdomain>.<domain>` (any namespace, disco included,
+   * with or without a local part) to this service, bounces messages to it with
+   * `service-unavailable`, and lists it in the server's disco#items (XEP-0030 §4).
+   */
+  subdomains: z.array(DomainLabel).max(8).optional(),
 });
 export type ServiceFeatures = z.infer<typeof ServiceFeatures>;
 
@@ -58,5 +80,11 @@ export const ROUTE_SUBJECT = 'c2s.route';
 export const RouteRequest = z.object({
   to: z.union([BareJid, FullJid]),
   stanza: z.string().min(1).max(1_048_576),
+  /**
+   * A PEP notification (XEP-0163 §4.3.3) for this node: delivered only to the available
+   * resources of the bare JID `to` whose entity capabilities (XEP-0115) list `<notify>+notify`;
+   * dropped (never stored offline) when there is none.
+   */
+  notify: z.string().min(1).max(1024).optional(),
 });
 export type RouteRequest = z.infer<typeof RouteRequest>;

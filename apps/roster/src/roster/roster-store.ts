@@ -35,6 +35,8 @@ export interface RosterStore {
   inPair<T>(a: string, b: string, work: (tx: PairTransaction) => Promise<T>): Promise<T>;
   roster(owner: string): Promise<{ version: number; items: RosterItem[] }>;
   version(owner: string): Promise<number>;
+  /** One item of the owner's roster, outside any pair transaction (read-only lookups). */
+  contactItem(owner: string, contact: string): Promise<RosterItem | undefined>;
   pendingRequests(owner: string): Promise<PendingRequest[]>;
   /** Everyone the owner has an item for, a request from, or a request waiting with. */
   relatedJids(owner: string): Promise<string[]>;

@@ -40,6 +40,13 @@ export class RosterRepository implements RosterStore {
     });
   }
 
+  async contactItem(owner: string, contact: string): Promise<RosterItem | undefined> {
+    const row = await this.dataSource
+      .getRepository(RosterItemEntity)
+      .findOneBy({ ownerJid: owner, contactJid: contact });
+    return row ? toItem(row) : undefined;
+  }
+
   version(owner: string): Promise<number> {
     return versionOf(this.dataSource.manager, owner);
   }

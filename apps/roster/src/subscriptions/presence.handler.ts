@@ -32,6 +32,8 @@ export class PresenceHandler implements OnApplicationBootstrap {
     },
     'roster.presence-targets': async ({ jid }) =>
       this.subscriptions.presenceTargets(bareAccount(jid)),
+    'roster.item': async ({ owner, contact }) =>
+      this.subscriptions.contactItem(bareAccount(owner), bareAccount(contact)),
   };
 
   onApplicationBootstrap(): void {

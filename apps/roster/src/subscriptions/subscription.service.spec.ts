@@ -160,6 +160,16 @@ describe('SubscriptionService', () => {
     });
   });
 
+  it("answers one contact's item from the owner's side, or null", async () => {
+    await sut.send(alice, bob, 'subscribe');
+    await sut.send(bob, alice, 'subscribed');
+    expect(await sut.contactItem(bob, alice)).toEqual({
+      item: { subscription: 'from', groups: [] },
+    });
+    expect(await sut.contactItem(alice, bob)).toEqual({ item: { subscription: 'to', groups: [] } });
+    expect(await sut.contactItem(alice, 'carol@example.org')).toEqual({ item: null });
+  });
+
   it('refuses to grow a full roster and rolls the change back', async () => {
     sut = new SubscriptionService(store, accounts, sender, { ROSTER_MAX_ITEMS: 1 });
     await sut.send(alice, bob, 'subscribe');

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { BareJid, type PresenceTargets } from '@sotto/contracts';
+import { BareJid, type PresenceTargets, type RpcResult } from '@sotto/contracts';
 import { pseudonym } from '@sotto/logging';
 import { StanzaSender } from '@sotto/xmpp-service';
 import type { Element } from '@sotto/xmpp';
@@ -82,6 +82,12 @@ export class SubscriptionService {
         .filter((request) => BareJid.safeParse(request.contact).success)
         .map((request) => ({ from: request.contact, stanza: request.stanza })),
     };
+  }
+
+  /** The owner's item for one contact, for other services' access checks (`roster.item`). */
+  async contactItem(owner: string, contact: string): Promise<RpcResult<'roster.item'>> {
+    const item = await this.store.contactItem(owner, contact);
+    return { item: item ? { subscription: item.subscription, groups: [...item.groups] } : null };
   }
 
   private async inRelationship(

@@ -102,6 +102,10 @@ export class InMemoryRosterStore implements RosterStore, PairTransaction {
     return this.items.get(key(owner, contact))?.item;
   }
 
+  contactItem(owner: string, contact: string): Promise<RosterItem | undefined> {
+    return this.item(owner, contact);
+  }
+
   async pending(owner: string, contact: string): Promise<string | undefined> {
     return this.pendingIn.get(key(owner, contact))?.stanza;
   }
