@@ -8,8 +8,13 @@ export interface IqContext {
   readonly payload: Element;
   /** The sender's full JID. */
   readonly from: Jid;
-  /** The addressee: undefined for the server itself, else an account's bare JID. */
+  /**
+   * The addressee: undefined for the server itself, else an account's bare JID, or the
+   * component's JID (`<subdomain>.<domain>`, maybe with a local part) when `component` is set.
+   */
   readonly to: Jid | undefined;
+  /** The sub-domain label (e.g. `pubsub`) when the IQ is addressed to one this service is. */
+  readonly component?: string;
   /** Sends the requester a stanza ahead of the IQ's answer (e.g. archive query results). */
   emit(stanza: Element): void;
 }

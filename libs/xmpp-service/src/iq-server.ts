@@ -32,6 +32,7 @@ const LIMITS = { maxStanzaBytes: 1_048_576, maxDepth: 128 };
 export class IqServer {
   private readonly logger: Logger;
   private readonly handlers: Map<string, IqHandler>;
+  private readonly componentHandlers: Map<string, IqHandler>;
   private subscription?: Subscription;
 
   constructor(
@@ -39,9 +40,13 @@ export class IqServer {
     private readonly features: ServiceFeatures,
     handlers: IqHandler[],
     private readonly domain: string,
+    componentHandlers: IqHandler[] = [],
   ) {
     this.logger = new Logger(`${features.service}-iq`);
     this.handlers = new Map(handlers.map((handler) => [handler.namespace, handler]));
+    // Component IQs (any namespace, disco included) are looked up here first; their namespaces
+    // are not published, so the gateway does not send the server's or accounts' IQs of them.
+    this.componentHandlers = new Map(componentHandlers.map((h) => [h.namespace, h]));
   }
 
   async start(): Promise<void> {
@@ -95,7 +100,11 @@ export class IqServer {
   ): Promise<Element> {
     try {
       const context = this.context(iq, from, emit);
-      const handler = this.handlers.get(context.payload.xmlns ?? '');
+      const ns = context.payload.xmlns ?? '';
+      const handler =
+        context.component === undefined
+          ? this.handlers.get(ns)
+          : (this.componentHandlers.get(ns) ?? this.handlers.get(ns));
       const type = iq.attrs.type;
       if (handler?.get && type === 'get') {
         return iqResult(iq, await handler.get(context));
@@ -117,6 +126,16 @@ export class IqServer {
     return new StanzaError('internal-server-error', undefined, 'wait');
   }
 
+  /** The label of one of this service's sub-domains that `to` is addressed to, if any. */
+  private subdomainOf(to: Jid): string | undefined {
+    const suffix = `.${this.domain}`;
+    if (!to.domain.endsWith(suffix)) {
+      return undefined;
+    }
+    const label = to.domain.slice(0, -suffix.length);
+    return this.features.subdomains?.includes(label) ? label : undefined;
+  }
+
   private context(iq: Element, from: string, emit: (stanza: Element) => void): IqContext {
     const payloads = iq.getChildElements();
     if (payloads.length !== 1 || iq.attrs.id === undefined) {
@@ -124,11 +143,13 @@ export class IqServer {
     }
     try {
       const to = iq.attrs.to === undefined ? undefined : Jid.parse(iq.attrs.to);
+      const component = to === undefined ? undefined : this.subdomainOf(to);
       return {
         iq,
         payload: payloads[0],
         from: Jid.parse(from),
-        to: to?.local === undefined ? undefined : to,
+        to: to?.local === undefined && component === undefined ? undefined : to,
+        ...(component === undefined ? {} : { component }),
         emit,
       };
     } catch (error) {

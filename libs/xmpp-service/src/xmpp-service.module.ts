@@ -16,7 +16,13 @@ import { StanzaSender } from './stanza-sender';
 
 export interface XmppServiceOptions extends Omit<ServiceFeatures, 'iqNamespaces'> {
   domain: string;
+  /** Handlers of IQs to the server and to accounts; their namespaces are forwarded here. */
   handlers: Type<IqHandler>[];
+  /**
+   * Handlers of IQs addressed to one of `subdomains` only (e.g. disco#info of `pubsub.<domain>`);
+   * for a namespace in both lists, the component's handler answers the component's IQs.
+   */
+  componentHandlers?: Type<IqHandler>[];
 }
 
 const OPTIONS = Symbol('XMPP_SERVICE_OPTIONS');
@@ -32,17 +38,20 @@ class IqServerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const handlers = this.options.handlers.map((type) =>
-      this.moduleRef.get(type, { strict: false }),
-    );
-    const { domain, serverFeatures, accountFeatures, service } = this.options;
-    const features = { service, serverFeatures, accountFeatures };
-    this.server = new IqServer(
-      this.nats,
-      { ...features, iqNamespaces: handlers.map((h) => h.namespace) },
-      handlers,
-      domain,
-    );
+    const resolve = (type: Type<IqHandler>) => this.moduleRef.get(type, { strict: false });
+    const handlers = this.options.handlers.map(resolve);
+    const componentHandlers = (this.options.componentHandlers ?? []).map(resolve);
+    const { domain, serverFeatures, accountFeatures, accountIdentities, subdomains, service } =
+      this.options;
+    const features: ServiceFeatures = {
+      service,
+      serverFeatures,
+      accountFeatures,
+      iqNamespaces: handlers.map((h) => h.namespace),
+      ...(accountIdentities ? { accountIdentities } : {}),
+      ...(subdomains ? { subdomains } : {}),
+    };
+    this.server = new IqServer(this.nats, features, handlers, domain, componentHandlers);
     await this.server.start();
   }
 
