@@ -57,6 +57,22 @@ export const GdprRequest = z.object({
 });
 export type GdprRequest = z.infer<typeof GdprRequest>;
 
+/** Object name of the subject's log lines collected from one service: `<jobId>/<service>/service.log`. */
+export function collectedLogObjectName(jobId: string, service: string): string {
+  return `${jobId}/${service}/service.log`;
+}
+
+/**
+ * The log lines of a service that concern the subject (found by the subject's pseudonym), as
+ * plain text, one line per log line; the orchestrator writes them to `logs/<service>.log`.
+ */
+export const CollectedLogs = z.object({
+  lines: z.number().int().min(0),
+  /** Object in GDPR_EXPORTS_BUCKET holding the lines; absent when there are none. */
+  object: z.string().min(1).max(512).optional(),
+});
+export type CollectedLogs = z.infer<typeof CollectedLogs>;
+
 export const CollectedDataset = z.object({
   name: DatasetName,
   rows: z.number().int().min(0),
@@ -81,6 +97,8 @@ export const GdprResult = z.discriminatedUnion('kind', [
     jobId: z.uuid(),
     service: ServiceName,
     datasets: z.array(CollectedDataset),
+    /** Absent from services that keep no log store (older versions): no `logs/<service>.log`. */
+    logs: CollectedLogs.optional(),
   }),
   z.object({
     kind: z.literal('forget'),
