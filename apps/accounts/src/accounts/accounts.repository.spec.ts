@@ -1,25 +1,10 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { ScratchDatabase } from '@sotto/database';
+import type { DataSource } from 'typeorm';
 import { deriveCredentials } from '@sotto/scram';
 import { dataSourceOptions } from '../database/data-source';
 import { AccountsRepository, type CredentialSet } from './accounts.repository';
-
-// Against the real PostgreSQL: a database of its own, migrated from scratch and dropped after.
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `sotto_accounts_spec_${randomBytes(6).toString('hex')}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function credentials(password: string): CredentialSet {
   return {
@@ -29,22 +14,19 @@ function credentials(password: string): CredentialSet {
 }
 
 describe('AccountsRepository', () => {
+  let scratch: ScratchDatabase | undefined;
   let dataSource: DataSource;
   let sut: AccountsRepository;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    dataSource = new DataSource(dataSourceOptions(url.toString()));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    // Against the real PostgreSQL: a database of its own, migrated from scratch, dropped after.
+    scratch = await ScratchDatabase.create('accounts', dataSourceOptions);
+    dataSource = scratch.dataSource;
     sut = new AccountsRepository(dataSource);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await scratch?.drop();
   });
 
   it('finds the account record, without credentials', async () => {

@@ -1,26 +1,11 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { ScratchDatabase } from '@sotto/database';
+import type { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
 import { PrefsRepository } from '../prefs/prefs.repository';
 import type { ArchiveRow } from './archive-row';
 import { ArchiveRepository } from './archive.repository';
-
-// Against the real PostgreSQL: a database of its own, migrated from scratch and dropped after.
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `sotto_archive_spec_${randomBytes(6).toString('hex')}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const juliet = 'juliet@example.org';
 const romeo = 'romeo@example.org';
@@ -45,24 +30,21 @@ function row(n: number, owner: string, other: string, resource: string | null = 
 }
 
 describe('ArchiveRepository', () => {
+  let scratch: ScratchDatabase | undefined;
   let dataSource: DataSource;
   let sut: ArchiveRepository;
   let prefs: PrefsRepository;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    dataSource = new DataSource(dataSourceOptions(url.toString()));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    // Against the real PostgreSQL: a database of its own, migrated from scratch, dropped after.
+    scratch = await ScratchDatabase.create('archive', dataSourceOptions);
+    dataSource = scratch.dataSource;
     sut = new ArchiveRepository(dataSource);
     prefs = new PrefsRepository(dataSource);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await scratch?.drop();
   });
 
   beforeEach(async () => {

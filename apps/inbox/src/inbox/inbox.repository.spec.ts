@@ -1,26 +1,11 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { ScratchDatabase } from '@sotto/database';
+import type { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
 import { entryKey, type AppliedEntry, type Box } from './inbox-entry';
 import type { InboxFilter } from './inbox-filter';
 import { InboxRepository } from './inbox.repository';
-
-// Against the real PostgreSQL: a database of its own, migrated from scratch and dropped after.
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `sotto_inbox_spec_${randomBytes(6).toString('hex')}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const owner = 'juliet@example.org';
 const base = Date.UTC(2026, 0, 1);
@@ -48,22 +33,19 @@ const all: InboxFilter = { unreadOnly: false, box: 'all' };
 const micros = (minute: number) => (base + minute * 60_000) * 1000;
 
 describe('InboxRepository', () => {
+  let scratch: ScratchDatabase | undefined;
   let dataSource: DataSource;
   let sut: InboxRepository;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    dataSource = new DataSource(dataSourceOptions(url.toString()));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    // Against the real PostgreSQL: a database of its own, migrated from scratch, dropped after.
+    scratch = await ScratchDatabase.create('inbox', dataSourceOptions);
+    dataSource = scratch.dataSource;
     sut = new InboxRepository(dataSource);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await scratch?.drop();
   });
 
   beforeEach(async () => {

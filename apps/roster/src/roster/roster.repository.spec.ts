@@ -1,47 +1,29 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { ScratchDatabase } from '@sotto/database';
+import type { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
 import { newItem } from './roster-item';
 import { RosterRepository } from './roster.repository';
-
-// Against the real PostgreSQL: a database of its own, migrated from scratch and dropped after.
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const database = `sotto_roster_spec_${randomBytes(6).toString('hex')}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const alice = 'alice@example.org';
 const bob = 'bob@example.org';
 const carol = 'carol@example.org';
 
 describe('RosterRepository', () => {
+  let scratch: ScratchDatabase | undefined;
   let dataSource: DataSource;
   let sut: RosterRepository;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    dataSource = new DataSource(dataSourceOptions(url.toString()));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    // Against the real PostgreSQL: a database of its own, migrated from scratch, dropped after.
+    scratch = await ScratchDatabase.create('roster', dataSourceOptions);
+    dataSource = scratch.dataSource;
     sut = new RosterRepository(dataSource);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await scratch?.drop();
   });
 
   it('stores items, requests and versions within a pair transaction', async () => {
