@@ -9,3 +9,4 @@ export { prepDomainpart, prepLocalpart, prepResourcepart } from './jid-prep';
 export type { XmlLimits } from './xml-limits';
 export { StreamParser, type StreamParserHandlers } from './stream-parser';
 export { parseFrame } from './frame-parser';
+export * from './standalone-element';

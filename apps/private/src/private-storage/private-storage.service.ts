@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { pseudonym } from '@sotto/logging';
-import { NS_CLIENT, xml, type Element, type Jid } from '@sotto/xmpp';
+import { NS_CLIENT, xml, type Element, type Jid, parseStored, standalone } from '@sotto/xmpp';
 import { PRIVATE_CONFIG, type PrivateConfig } from '../config/private.config';
 import { PrivateStorageErrorCode, PrivateStorageException } from './private-storage.exception';
 import { PrivateStorageRepository } from './private-storage.repository';
-import { parseStored, standalone } from './standalone-element';
 
 export const NS_PRIVATE = 'jabber:iq:private';
 

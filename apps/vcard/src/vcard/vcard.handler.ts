@@ -1,9 +1,9 @@
+import { standalone } from '@sotto/xmpp';
 import { Injectable } from '@nestjs/common';
 import type { IqContext, IqHandler } from '@sotto/xmpp-service';
 import type { Element } from '@sotto/xmpp';
 import { toStanzaError, VcardException } from './vcard.exception';
 import { NS_VCARD, VcardService } from './vcard.service';
-import { standalone } from './standalone-element';
 
 /** Serves `<vCard xmlns='vcard-temp'/>` IQs; no `to` means the sender's own account. */
 @Injectable()

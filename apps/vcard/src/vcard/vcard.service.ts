@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { pseudonym } from '@sotto/logging';
-import { xml, type Element, type Jid } from '@sotto/xmpp';
+import { xml, type Element, type Jid, parseStored } from '@sotto/xmpp';
 import { VCARD_CONFIG, type VcardConfig } from '../config/vcard.config';
 import { VcardErrorCode, VcardException } from './vcard.exception';
 import { VcardRepository } from './vcard.repository';
-import { parseStored } from './standalone-element';
 
 export const NS_VCARD = 'vcard-temp';
 

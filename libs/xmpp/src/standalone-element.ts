@@ -1,4 +1,5 @@
-import { parseFrame, type Element } from '@sotto/xmpp';
+import type { Element } from './element';
+import { parseFrame } from './frame-parser';
 
 // What was stored passed the size limit of its day; these only bound the parser.
 const STORED_LIMITS = { maxStanzaBytes: 16_777_216, maxDepth: 256 };
