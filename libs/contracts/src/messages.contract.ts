@@ -33,14 +33,30 @@ export type ChatMessageEvent = z.infer<typeof ChatMessageEvent>;
 
 /** Offline storage, served by the offline service (queue group `offline`). */
 export const offlineRpc = {
-  /** The messages stored for a user, oldest first, each with its XEP-0203 delay stamp. */
+  /**
+   * The messages stored for a user, oldest first, each with its XEP-0203 delay stamp. With
+   * `lease` (a random token of one delivery run) the run takes or renews the user's delivery
+   * lease first, and gets nothing (`leased: false`) while another run holds it: two resources
+   * coming online at once on two gateways do not both receive the messages.
+   */
   'offline.fetch': {
-    request: z.object({ jid: BareJid, max: z.number().int().min(1).max(1000).default(100) }),
-    result: z.object({ messages: z.array(z.object({ id: z.uuid(), stanza: z.string() })) }),
+    request: z.object({
+      jid: BareJid,
+      max: z.number().int().min(1).max(1000).default(100),
+      lease: z.uuid().optional(),
+    }),
+    result: z.object({
+      messages: z.array(z.object({ id: z.uuid(), stanza: z.string() })),
+      leased: z.boolean().optional(),
+    }),
   },
-  /** Removes messages once delivered. */
+  /** Removes messages once delivered; with `release`, also ends the run's lease. */
   'offline.remove': {
-    request: z.object({ jid: BareJid, ids: z.array(z.uuid()).max(1000) }),
+    request: z.object({
+      jid: BareJid,
+      ids: z.array(z.uuid()).max(1000),
+      release: z.uuid().optional(),
+    }),
     result: z.object({ removed: z.number().int().min(0) }),
   },
 } as const;

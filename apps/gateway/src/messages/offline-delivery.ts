@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { NatsClient } from '@sotto/nats';
 import type { ActiveSession } from '../sessions/active-session';
@@ -46,25 +47,49 @@ export class OfflineDelivery {
 
   private async deliverAll(session: ActiveSession): Promise<void> {
     const jid = session.bareJid;
+    // This run's lease: a resource of the same user coming online on another gateway at the
+    // same moment finds the messages taken and leaves them to this run.
+    const lease = randomUUID();
+    let released = false;
     // Guards against a remove that did not take: never the same message twice, never a loop.
     const delivered = new Set<string>();
-    for (;;) {
-      const { messages } = await this.nats.request('offline.fetch', { jid, max: PAGE_SIZE });
-      const fresh = messages.filter((message) => !delivered.has(message.id));
-      const ids: string[] = [];
-      for (const message of fresh) {
-        if (!this.connected(session)) {
-          break;
+    try {
+      for (;;) {
+        const page = await this.nats.request('offline.fetch', { jid, max: PAGE_SIZE, lease });
+        if (page.leased === false) {
+          released = true; // nothing of ours to release
+          return;
         }
-        session.deliver(message.stanza);
-        ids.push(message.id);
-        delivered.add(message.id);
+        const fresh = page.messages.filter((message) => !delivered.has(message.id));
+        const ids: string[] = [];
+        for (const message of fresh) {
+          if (!this.connected(session)) {
+            break;
+          }
+          session.deliver(message.stanza);
+          ids.push(message.id);
+          delivered.add(message.id);
+        }
+        const last = ids.length < PAGE_SIZE || fresh.length < page.messages.length;
+        if (ids.length > 0 || last) {
+          await this.nats.request('offline.remove', {
+            jid,
+            ids,
+            ...(last ? { release: lease } : {}),
+          });
+          released = last;
+        }
+        if (last) {
+          return;
+        }
       }
-      if (ids.length > 0) {
-        await this.nats.request('offline.remove', { jid, ids });
-      }
-      if (ids.length < PAGE_SIZE || fresh.length < messages.length) {
-        return;
+    } finally {
+      if (!released) {
+        // Failed mid-run: free the messages for the next run now rather than when the lease
+        // expires. If this fails too, the lease still expires on its own.
+        await this.nats
+          .request('offline.remove', { jid, ids: [], release: lease })
+          .catch(() => undefined);
       }
     }
   }

@@ -8,7 +8,10 @@ import {
 import { OFFLINE_CONFIG, type OfflineConfig } from '../config/offline.config';
 import { OfflineMessageRepository } from '../offline/offline-message.repository';
 
-export type ExpiringRecords = Pick<OfflineMessageRepository, 'deleteAcceptedBefore'>;
+export type ExpiringRecords = Pick<
+  OfflineMessageRepository,
+  'deleteAcceptedBefore' | 'deleteExpiredLeases'
+>;
 export type ExpirySettings = Pick<OfflineConfig, 'OFFLINE_EXPIRY_DAYS'>;
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -47,6 +50,8 @@ export class OfflineExpiry implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Deletes everything that has expired at `now`, batch by batch; returns how many messages. */
   async expire(now = Date.now()): Promise<number> {
+    // Leases left by a gateway that died mid-delivery hold a JID and nothing else of use.
+    await this.records.deleteExpiredLeases();
     const days = this.settings.OFFLINE_EXPIRY_DAYS;
     if (days === 0) {
       return 0;

@@ -97,4 +97,31 @@ describe('OfflineMessageRepository', () => {
     expect(await sut.deleteAll('capulet@example.org')).toBe(0);
     expect(await sut.countSentBy('capulet@example.org')).toBe(3);
   });
+
+  it('grants one delivery lease per owner at a time, renewable by its holder', async () => {
+    const [a, b] = ['0197a000-0000-7000-8000-0000000000aa', '0197a000-0000-7000-8000-0000000000bb'];
+    const owner = 'tybalt@example.org';
+    const results = await Promise.all([sut.lease(owner, a, 30_000), sut.lease(owner, b, 30_000)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const [holder, other] = results[0] ? [a, b] : [b, a];
+    expect(await sut.lease(owner, holder, 30_000)).toBe(true);
+    expect(await sut.lease(owner, other, 30_000)).toBe(false);
+    await sut.release(owner, other);
+    expect(await sut.lease(owner, other, 30_000)).toBe(false);
+    await sut.release(owner, holder);
+    expect(await sut.lease(owner, other, 30_000)).toBe(true);
+  });
+
+  it('lets an expired lease be taken over, swept, and erased with the owner', async () => {
+    const owner = 'mercutio@example.org';
+    const [a, b] = ['0197a000-0000-7000-8000-0000000000aa', '0197a000-0000-7000-8000-0000000000bb'];
+    expect(await sut.lease(owner, a, 0)).toBe(true);
+    await new Promise((done) => setTimeout(done, 5));
+    expect(await sut.lease(owner, b, 0)).toBe(true);
+    await new Promise((done) => setTimeout(done, 5));
+    expect(await sut.deleteExpiredLeases()).toBeGreaterThanOrEqual(1);
+    expect(await sut.lease(owner, a, 30_000)).toBe(true);
+    await sut.deleteAll(owner);
+    expect(await sut.lease(owner, b, 30_000)).toBe(true);
+  });
 });

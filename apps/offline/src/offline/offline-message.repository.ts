@@ -111,12 +111,48 @@ export class OfflineMessageRepository {
     return result.affected ?? 0;
   }
 
-  /** Deletes every message waiting for `owner`; returns how many. */
+  /** Deletes every message waiting for `owner`, and any delivery lease; returns how many. */
   async deleteAll(owner: string): Promise<number> {
-    const result = await this.dataSource
-      .getRepository(OfflineMessageEntity)
-      .delete({ ownerJid: owner });
-    return result.affected ?? 0;
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM offline_delivery_leases WHERE owner_jid = $1`, [owner]);
+      const result = await manager.getRepository(OfflineMessageEntity).delete({ ownerJid: owner });
+      return result.affected ?? 0;
+    });
+  }
+
+  /**
+   * Takes or renews the delivery lease of `owner` for `token` until `ttlMs` from now; false
+   * when another token holds an unexpired one. One statement, so two runs racing for the same
+   * owner cannot both win.
+   */
+  async lease(owner: string, token: string, ttlMs: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO offline_delivery_leases (owner_jid, token, expires_at)
+       VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
+       ON CONFLICT (owner_jid) DO UPDATE
+         SET token = excluded.token, expires_at = excluded.expires_at
+         WHERE offline_delivery_leases.token = excluded.token
+            OR offline_delivery_leases.expires_at < now()
+       RETURNING owner_jid`,
+      [owner, token, ttlMs],
+    );
+    return rows.length === 1;
+  }
+
+  /** Ends `token`'s lease of `owner`, if it still holds it. */
+  async release(owner: string, token: string): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM offline_delivery_leases WHERE owner_jid = $1 AND token = $2`,
+      [owner, token],
+    );
+  }
+
+  /** Deletes leases whose run ended without releasing them (a gateway that died). */
+  async deleteExpiredLeases(): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `DELETE FROM offline_delivery_leases WHERE expires_at < now() RETURNING owner_jid`,
+    );
+    return rows.length;
   }
 
   /** How many messages the account `bareJid` sent that wait in other users' storage. */

@@ -84,7 +84,7 @@ describe('OfflineStorageService', () => {
       undelivered(JULIET, 'three'),
     ];
     await sut.storeBatch(batch);
-    const fetched = await sut.fetch(JULIET, 2);
+    const { messages: fetched } = await sut.fetch(JULIET, 2);
     expect(fetched.map((m) => m.id)).toEqual([batch[0]!.event.id, batch[1]!.event.id]);
     expect(
       await sut.remove(
@@ -98,8 +98,36 @@ describe('OfflineStorageService', () => {
         fetched.map((m) => m.id),
       ),
     ).toBe(0);
-    expect((await sut.fetch(JULIET, 10)).map((m) => m.id)).toEqual([batch[2]!.event.id]);
-    expect(await sut.fetch('nurse@example.org', 10)).toEqual([]);
+    expect((await sut.fetch(JULIET, 10)).messages.map((m) => m.id)).toEqual([batch[2]!.event.id]);
+    expect(await sut.fetch('nurse@example.org', 10)).toEqual({ messages: [] });
+  });
+
+  it('hands the messages to one delivery run at a time (two resources online at once)', async () => {
+    await sut.storeBatch([undelivered(JULIET, 'one'), undelivered(JULIET, 'two')]);
+    const first = '0197a000-0000-7000-8000-00000000000a';
+    const second = '0197a000-0000-7000-8000-00000000000b';
+    const taken = await sut.fetch(JULIET, 10, first);
+    expect(taken.leased).toBe(true);
+    expect(taken.messages).toHaveLength(2);
+    expect(await sut.fetch(JULIET, 10, second)).toEqual({ messages: [], leased: false });
+    // The holder goes on page after page.
+    expect((await sut.fetch(JULIET, 10, first)).leased).toBe(true);
+    expect(await sut.remove(JULIET, [taken.messages[0]!.id], first)).toBe(1);
+    // Released: the next run gets what is left.
+    expect((await sut.fetch(JULIET, 10, second)).messages).toHaveLength(1);
+  });
+
+  it('lets another run deliver once a lease expired (a gateway that died mid-run)', async () => {
+    await sut.storeBatch([undelivered(JULIET, 'one')]);
+    let now = 1_000_000;
+    records.now = () => now;
+    const dead = '0197a000-0000-7000-8000-00000000000a';
+    const next = '0197a000-0000-7000-8000-00000000000b';
+    expect((await sut.fetch(JULIET, 10, dead)).leased).toBe(true);
+    now += 29_000;
+    expect((await sut.fetch(JULIET, 10, next)).leased).toBe(false);
+    now += 2_000;
+    expect((await sut.fetch(JULIET, 10, next)).messages).toHaveLength(1);
   });
 
   it('is idempotent: a redelivered batch stores nothing twice and bounces nothing', async () => {

@@ -17,11 +17,18 @@ import { isStorable, withDelay } from './offline-stanza';
 
 export type OfflineRecords = Pick<
   OfflineMessageRepository,
-  'insert' | 'storedIds' | 'countByOwner' | 'page' | 'remove'
+  'insert' | 'storedIds' | 'countByOwner' | 'page' | 'remove' | 'lease' | 'release'
 >;
 export type Accounts = Pick<AccountDirectory, 'exists'>;
 export type Outbox = Pick<StanzaSender, 'send'>;
 export type StorageSettings = Pick<OfflineConfig, 'XMPP_DOMAIN' | 'OFFLINE_QUOTA'>;
+
+/**
+ * How long a delivery run holds a user's stored messages after its last fetch. Long enough for a
+ * page of 100 to reach a slow client; short enough that a gateway that died mid-run delays the
+ * messages only until the user's next login after it.
+ */
+const LEASE_TTL_MS = 30_000;
 
 /** A message no resource took, as it came off the stream. */
 export interface UndeliveredMessage {
@@ -109,15 +116,33 @@ export class OfflineStorageService {
     return outcome;
   }
 
-  /** The user's oldest stored messages, each with its delay stamp. */
-  async fetch(owner: string, max: number): Promise<{ id: string; stanza: string }[]> {
+  /**
+   * The user's oldest stored messages, each with its delay stamp. With a lease token, only for
+   * the run holding the user's delivery lease (taken or renewed here): `leased` is false and
+   * nothing is returned while another run delivers.
+   */
+  async fetch(
+    owner: string,
+    max: number,
+    lease?: string,
+  ): Promise<{ messages: { id: string; stanza: string }[]; leased?: boolean }> {
+    if (lease !== undefined && !(await this.records.lease(owner, lease, LEASE_TTL_MS))) {
+      return { messages: [], leased: false };
+    }
     const messages = await this.records.page(owner, 0, max);
-    return messages.map(({ id, stanza }) => ({ id, stanza }));
+    return {
+      messages: messages.map(({ id, stanza }) => ({ id, stanza })),
+      ...(lease === undefined ? {} : { leased: true }),
+    };
   }
 
-  /** Removes messages the gateway delivered; returns how many were still stored. */
-  remove(owner: string, ids: string[]): Promise<number> {
-    return this.records.remove(owner, ids);
+  /** Removes messages the gateway delivered and ends its lease if asked; returns how many. */
+  async remove(owner: string, ids: string[], release?: string): Promise<number> {
+    const removed = await this.records.remove(owner, ids);
+    if (release !== undefined) {
+      await this.records.release(owner, release);
+    }
+    return removed;
   }
 
   // Parsed, with their owner; anything unreadable is left out (a broken event is never retried).

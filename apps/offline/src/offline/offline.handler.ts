@@ -19,11 +19,11 @@ export class OfflineHandler implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     this.subscriptions = [
-      this.nats.serve('offline.fetch', 'offline', async ({ jid, max }) => ({
-        messages: await this.storage.fetch(jid, max),
-      })),
-      this.nats.serve('offline.remove', 'offline', async ({ jid, ids }) => ({
-        removed: await this.storage.remove(jid, ids),
+      this.nats.serve('offline.fetch', 'offline', ({ jid, max, lease }) =>
+        this.storage.fetch(jid, max, lease),
+      ),
+      this.nats.serve('offline.remove', 'offline', async ({ jid, ids, release }) => ({
+        removed: await this.storage.remove(jid, ids, release),
       })),
     ];
   }

@@ -6,6 +6,9 @@ import type {
 /** The offline table in memory, with the repository's semantics, for unit specs. */
 export class InMemoryOfflineRecords implements Omit<OfflineMessageRepository, 'dataSource'> {
   rows: StoredMessage[] = [];
+  leases = new Map<string, { token: string; expiresAt: number }>();
+  /** The clock leases are measured against. */
+  now = (): number => Date.now();
 
   insert(rows: StoredMessage[]): Promise<void> {
     for (const row of rows) {
@@ -55,7 +58,32 @@ export class InMemoryOfflineRecords implements Omit<OfflineMessageRepository, 'd
   }
 
   deleteAll(owner: string): Promise<number> {
+    this.leases.delete(owner);
     return this.deleteWhere((r) => r.owner === owner);
+  }
+
+  lease(owner: string, token: string, ttlMs: number): Promise<boolean> {
+    const held = this.leases.get(owner);
+    if (held && held.token !== token && held.expiresAt >= this.now()) {
+      return Promise.resolve(false);
+    }
+    this.leases.set(owner, { token, expiresAt: this.now() + ttlMs });
+    return Promise.resolve(true);
+  }
+
+  release(owner: string, token: string): Promise<void> {
+    if (this.leases.get(owner)?.token === token) {
+      this.leases.delete(owner);
+    }
+    return Promise.resolve();
+  }
+
+  deleteExpiredLeases(): Promise<number> {
+    const expired = [...this.leases].filter(([, lease]) => lease.expiresAt < this.now());
+    for (const [owner] of expired) {
+      this.leases.delete(owner);
+    }
+    return Promise.resolve(expired.length);
   }
 
   countSentBy(bareJid: string): Promise<number> {
