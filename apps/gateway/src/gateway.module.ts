@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@sotto/nats';
 import { C2SDependencies } from './c2s/c2s-dependencies';
+import { CapsCache } from './caps/caps-cache';
+import { EntityCaps } from './caps/entity-caps';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { FeatureRegistry } from './features/feature-registry';
 import { ServiceIqForwarder } from './features/service-iq.forwarder';
@@ -32,6 +34,8 @@ export class GatewayModule {
         SessionRegistry,
         LocalSessions,
         SessionLifecycle,
+        CapsCache,
+        EntityCaps,
         Delivery,
         FeatureRegistry,
         ServiceIqForwarder,

@@ -26,8 +26,18 @@ export const SessionRecord = z.object({
   /** The last available presence broadcast by the resource, as XML, for probes. */
   presence: z.string().max(65536).optional(),
   boundAt: z.number().int(),
+  /**
+   * The resource's entity capabilities (XEP-0115): the `capsKey` of its verified record in
+   * `CAPS_BUCKET`, or `UNVERIFIED_CAPS` when only the gateway holding the session knows them (an
+   * unverifiable or legacy answer). Any gateway tells from it which PEP notifications the
+   * resource wants; for `UNVERIFIED_CAPS` it asks the holding gateway (header `notify`).
+   */
+  caps: z.string().min(1).max(300).optional(),
 });
 export type SessionRecord = z.infer<typeof SessionRecord>;
+
+/** `SessionRecord.caps` of a resource whose caps could not be verified for everyone. */
+export const UNVERIFIED_CAPS = 'unverified';
 
 export const GatewayHeartbeat = z.object({
   gateway: z.string().min(1).max(64),
@@ -37,7 +47,10 @@ export type GatewayHeartbeat = z.infer<typeof GatewayHeartbeat>;
 
 /**
  * Direct delivery to the gateway that holds a session. Payload: the stanza XML, serialised once by
- * the sending gateway. Header `to`: the full JID of the target session. Reply: `DeliveryAck`.
+ * the sending gateway. Header `to`: the full JID of the target session. Header `notify` (optional,
+ * URI-encoded): the stanza is a PEP notification of that node, to deliver only if the session is
+ * available and its caps list `<node>+notify`. Reply: `DeliveryAck` (`no-session` when the
+ * session is gone or did not want the notification).
  */
 export function c2sDeliverSubject(gatewayId: string): string {
   return `c2s.deliver.${gatewayId}`;
@@ -47,5 +60,6 @@ export function c2sKickSubject(gatewayId: string): string {
   return `c2s.kick.${gatewayId}`;
 }
 export const DELIVERY_TARGET_HEADER = 'to';
+export const DELIVERY_NOTIFY_HEADER = 'notify';
 export const DeliveryAck = z.enum(['delivered', 'no-session']);
 export type DeliveryAck = z.infer<typeof DeliveryAck>;

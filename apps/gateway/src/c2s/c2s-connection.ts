@@ -40,6 +40,8 @@ export class C2SConnection implements TransportEvents, ActiveSession {
   private account?: string;
   private boundResource?: string;
   private revision = 0;
+  private recordWrites: Promise<void> = Promise.resolve();
+  private written?: SessionRecord;
   private readonly negotiationTimer: NodeJS.Timeout;
   record: SessionRecord = {
     jid: 'unbound@unbound/unbound',
@@ -81,22 +83,36 @@ export class C2SConnection implements TransportEvents, ActiveSession {
     this.transport.close(error);
   }
 
-  async setPresence(state: {
-    available: boolean;
-    priority: number;
-    presence?: string;
-  }): Promise<void> {
-    const record: SessionRecord = { ...this.record, ...state, presence: state.presence };
+  setPresence(state: { available: boolean; priority: number; presence?: string }): Promise<void> {
+    return this.writeRecord({ ...this.record, ...state, presence: state.presence });
+  }
+
+  setCaps(caps: string): Promise<void> {
+    return this.writeRecord({ ...this.record, caps });
+  }
+
+  // Writes run one after another, each with the latest record: the caps learned from an IQ
+  // answer may be written while a presence is, and a compare-and-set must not lose either.
+  private writeRecord(record: SessionRecord): Promise<void> {
     this.record = record;
-    const revision = await this.deps.registry.update(
-      this.bareJid,
-      this.resource,
-      record,
-      this.revision,
-    );
-    if (revision !== undefined) {
-      this.revision = revision;
-    }
+    const write = this.recordWrites.then(async () => {
+      if (this.written === this.record) {
+        return;
+      }
+      const latest = this.record;
+      const revision = await this.deps.registry.update(
+        this.bareJid,
+        this.resource,
+        latest,
+        this.revision,
+      );
+      if (revision !== undefined) {
+        this.revision = revision;
+        this.written = latest;
+      }
+    });
+    this.recordWrites = write.catch(() => undefined);
+    return write;
   }
 
   // ---- transport events -------------------------------------------------------------------
@@ -338,6 +354,8 @@ export class C2SConnection implements TransportEvents, ActiveSession {
     }
     this.deps.local.remove(this);
     this.deps.presence.sessionEnded(this);
+    // A write in flight would change the revision the release must name.
+    await this.recordWrites;
     await this.deps.registry.release(this.bareJid, this.resource, this.revision);
   }
 }

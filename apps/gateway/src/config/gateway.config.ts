@@ -32,6 +32,12 @@ const gatewayConfigSchema = z.object({
   GATEWAY_DEAD_AFTER_MS: intVar(6000, 300),
   /** How long a delivery to another gateway may take before the target counts as gone. */
   DELIVERY_TIMEOUT_MS: intVar(3000, 100),
+  /** XEP-0115: how long a client has to answer the gateway's disco#info about its caps. */
+  CAPS_QUERY_TIMEOUT_MS: intVar(10_000, 500),
+  /** XEP-0115: most features a client's caps answer may list; a longer answer is ignored. */
+  CAPS_MAX_FEATURES: intVar(512, 16, 1024),
+  /** Size limit of the shared bucket of verified caps (set by the gateway that creates it). */
+  CAPS_BUCKET_MAX_BYTES: intVar(16_777_216, 65_536),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

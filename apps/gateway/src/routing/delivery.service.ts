@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { headers, type Msg } from '@nats-io/transport-node';
+import { headers, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 import {
+  DELIVERY_NOTIFY_HEADER,
   DELIVERY_TARGET_HEADER,
   SessionRecord,
   c2sDeliverSubject,
@@ -9,6 +10,7 @@ import {
 } from '@sotto/contracts';
 import { NatsClient, decodeJson, isNoResponders, isTimeout } from '@sotto/nats';
 import { StreamError } from '@sotto/xmpp';
+import { EntityCaps } from '../caps/entity-caps';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { LocalSessions } from '../sessions/local-sessions';
 import { SessionRegistry } from '../sessions/session-registry';
@@ -31,6 +33,7 @@ export class Delivery implements OnModuleInit {
     private readonly nats: NatsClient,
     private readonly registry: SessionRegistry,
     private readonly local: LocalSessions,
+    private readonly caps: EntityCaps,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -62,6 +65,30 @@ export class Delivery implements OnModuleInit {
         JSON.stringify({ jid: origin.jid, available: origin.available, priority: origin.priority }),
       );
     }
+    return this.toGateway(target, xml, h);
+  }
+
+  /**
+   * A PEP notification of `node` (XEP-0163 §4.3.3): the gateway holding the session delivers it
+   * only if the session is available and wants `<node>+notify`, which that gateway always knows,
+   * caps verified or the session's own. Resolves true when delivered; never rejects.
+   */
+  async deliverNotification(target: SessionRecord, xml: string, node: string): Promise<boolean> {
+    if (target.gateway === this.registry.gatewayId) {
+      const session = this.local.get(target.jid);
+      const wanted = session !== undefined && this.caps.wants(session, node);
+      if (wanted) {
+        session.deliver(xml);
+      }
+      return wanted;
+    }
+    const h = headers();
+    h.set(DELIVERY_TARGET_HEADER, target.jid);
+    h.set(DELIVERY_NOTIFY_HEADER, encodeURIComponent(node));
+    return this.toGateway(target, xml, h);
+  }
+
+  private async toGateway(target: SessionRecord, xml: string, h: MsgHdrs): Promise<boolean> {
     try {
       const reply = await this.nats.connection.request(
         c2sDeliverSubject(target.gateway),
@@ -104,8 +131,18 @@ export class Delivery implements OnModuleInit {
   private receive(msg: Msg): void {
     const to = msg.headers?.get(DELIVERY_TARGET_HEADER);
     const session = to ? this.local.get(to) : undefined;
+    // A PEP notification goes only where it is wanted; any other stanza to its session.
+    const notify = msg.headers?.get(DELIVERY_NOTIFY_HEADER);
+    const node = notify ? decodedNode(notify) : undefined;
+    const wanted =
+      !notify || (session !== undefined && node !== undefined && this.caps.wants(session, node));
     let ack: DeliveryAck = 'no-session';
-    if (session && msg.data.length > 0 && msg.data.length <= this.config.MAX_STANZA_BYTES * 2) {
+    if (
+      session &&
+      wanted &&
+      msg.data.length > 0 &&
+      msg.data.length <= this.config.MAX_STANZA_BYTES * 2
+    ) {
       const xml = decoder.decode(msg.data);
       this.applyOrigin(msg.headers?.get(ORIGIN_HEADER), xml);
       session.deliver(xml);
@@ -133,5 +170,14 @@ export class Delivery implements OnModuleInit {
 
   private subscriptionFailed(error: Error): void {
     this.logger.error(`delivery subscription failed: ${error.message}`);
+  }
+}
+
+// The `notify` header is URI-encoded so that any node name fits in a header.
+function decodedNode(header: string): string | undefined {
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return undefined;
   }
 }

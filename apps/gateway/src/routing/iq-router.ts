@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StanzaError, errorReply, type Element, type Jid } from '@sotto/xmpp';
+import { EntityCaps } from '../caps/entity-caps';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { FeatureRegistry } from '../features/feature-registry';
 import { ServiceIqForwarder } from '../features/service-iq.forwarder';
@@ -22,6 +23,7 @@ export class IqRouter {
     private readonly serverIq: ServerIqHandler,
     private readonly features: FeatureRegistry,
     private readonly forwarder: ServiceIqForwarder,
+    private readonly caps: EntityCaps,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -39,22 +41,44 @@ export class IqRouter {
       return;
     }
     if (to !== undefined && to.domain !== domain) {
-      if (request) {
-        bounce(session, iq, 'remote-server-not-found', domain);
-      }
+      this.toOtherDomain(session, iq, to, request);
       return;
     }
     if (to === undefined || to.resource === undefined || to.local === undefined) {
       // The server, the sender's account or another account: answered here or by a service.
-      // Results and errors addressed there answer nothing the gateway asked: dropped.
-      if (request && to?.local === undefined && to?.resource !== undefined) {
+      // Results and errors addressed there answer nothing the gateway asked, but its entity
+      // caps queries (XEP-0115); the others are dropped.
+      if (!request) {
+        if (to === undefined || (to.local === undefined && to.resource === undefined)) {
+          this.caps.answer(session, iq);
+        }
+      } else if (to?.local === undefined && to?.resource !== undefined) {
         bounce(session, iq, 'service-unavailable', domain);
-      } else if (request) {
+      } else {
         void this.answer(session, iq, payloads[0], this.targetOf(session, to));
       }
       return;
     }
     void this.toFullJid(session, iq, to.bareString(), to.resource, request);
+  }
+
+  /**
+   * A component of ours (`pubsub.<domain>`, with or without a local part or resource) gets every
+   * get and set, whatever its namespace (XEP-0060 §5); results and errors addressed to it answer
+   * nothing it asked, and are dropped. Any other domain is unreachable: no federation (yet).
+   */
+  private toOtherDomain(session: ActiveSession, iq: Element, to: Jid, request: boolean): void {
+    if (!request) {
+      return;
+    }
+    const service = this.features.componentAt(to.domain);
+    if (service === undefined) {
+      bounce(session, iq, 'remote-server-not-found', this.config.XMPP_DOMAIN);
+      return;
+    }
+    void this.reply(session, iq, () =>
+      this.forwarder.forward(service, session.fullJid, iq.toString()),
+    );
   }
 
   private async toFullJid(
@@ -96,22 +120,32 @@ export class IqRouter {
     payload: Element,
     target: IqTarget,
   ): Promise<void> {
-    const domain = this.config.XMPP_DOMAIN;
-    let replies: string[];
-    try {
+    await this.reply(session, iq, async () => {
       const local = this.serverIq.handle(iq, payload, target);
       if (local) {
-        replies = [local.toString()];
-      } else {
-        const service =
-          payload.xmlns === undefined ? undefined : this.features.serviceFor(payload.xmlns);
-        if (!service) {
-          throw new StanzaError('service-unavailable');
-        }
-        replies = await this.forwarder.forward(service, session.fullJid, iq.toString());
+        return [local.toString()];
       }
+      const service =
+        payload.xmlns === undefined ? undefined : this.features.serviceFor(payload.xmlns);
+      if (!service) {
+        throw new StanzaError('service-unavailable');
+      }
+      return this.forwarder.forward(service, session.fullJid, iq.toString());
+    });
+  }
+
+  /** Delivers what `produce` answers to the IQ, or the error it throws as the IQ's error. */
+  private async reply(
+    session: ActiveSession,
+    iq: Element,
+    produce: () => Promise<string[]>,
+  ): Promise<void> {
+    let replies: string[];
+    try {
+      replies = await produce();
     } catch (error) {
-      replies = [errorReply(iq, this.asStanzaError(error), iq.attrs.to ?? domain).toString()];
+      const from = iq.attrs.to ?? this.config.XMPP_DOMAIN;
+      replies = [errorReply(iq, this.asStanzaError(error), from).toString()];
     }
     for (const reply of replies) {
       session.deliver(reply);

@@ -3,6 +3,7 @@ import type { ChatMessageEvent, SessionRecord } from '@sotto/contracts';
 import { NatsClient, RpcError } from '@sotto/nats';
 import { xml, type Element, type Jid } from '@sotto/xmpp';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { FeatureRegistry } from '../features/feature-registry';
 import { MessageStream } from '../messages/message-stream';
 import { uuid7 } from '../messages/uuid7';
 import type { ActiveSession } from '../sessions/active-session';
@@ -34,14 +35,22 @@ export class MessageRouter {
     private readonly delivery: Delivery,
     private readonly stream: MessageStream,
     private readonly nats: NatsClient,
+    private readonly features: FeatureRegistry,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   route(session: ActiveSession, message: Element, to: Jid): void {
     const domain = this.config.XMPP_DOMAIN;
     if (to.domain !== domain) {
-      // No server-to-server federation (yet): other domains are unreachable.
-      bounce(session, message, 'remote-server-not-found', domain);
+      // A component of ours (`pubsub.<domain>`) takes no messages; no server-to-server
+      // federation (yet): other domains are unreachable.
+      const component = this.features.componentAt(to.domain) !== undefined;
+      bounce(
+        session,
+        message,
+        component ? 'service-unavailable' : 'remote-server-not-found',
+        domain,
+      );
       return;
     }
     if (to.local === undefined) {

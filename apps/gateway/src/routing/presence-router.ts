@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionRecord } from '@sotto/contracts';
 import { xml, type Element, type Jid } from '@sotto/xmpp';
+import { EntityCaps } from '../caps/entity-caps';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { FeatureRegistry } from '../features/feature-registry';
 import { OfflineDelivery } from '../messages/offline-delivery';
 import { ContactPresence } from '../presence/contact-presence';
 import type { ActiveSession } from '../sessions/active-session';
@@ -32,6 +34,8 @@ export class PresenceRouter implements OnModuleInit {
     private readonly delivery: Delivery,
     private readonly contacts: ContactPresence,
     private readonly offline: OfflineDelivery,
+    private readonly features: FeatureRegistry,
+    private readonly caps: EntityCaps,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -49,6 +53,10 @@ export class PresenceRouter implements OnModuleInit {
     const type = presence.attrs.type;
     if (type !== undefined && !PRESENCE_TYPES.has(type)) {
       bounce(session, presence, 'bad-request', this.config.XMPP_DOMAIN, 'unknown presence type');
+      return;
+    }
+    if (to !== undefined && this.features.componentAt(to.domain) !== undefined) {
+      // A component of ours (`pubsub.<domain>`) takes no presence: ignored, never bounced.
       return;
     }
     if (to === undefined) {
@@ -111,6 +119,7 @@ export class PresenceRouter implements OnModuleInit {
       }
     }
     await this.contacts.available(session, presenceXml, initial);
+    await this.caps.available(session, presence, initial);
     if (receivesStored) {
       this.offline.deliverStored(session);
     }

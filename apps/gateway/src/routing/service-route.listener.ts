@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_SUBJECT, RouteRequest, type SessionRecord } from '@sotto/contracts';
 import { NatsClient, decodeJson } from '@sotto/nats';
 import { Jid, JidError, NS_CLIENT, StreamError, parseFrame, xml, type Element } from '@sotto/xmpp';
+import { CapsCache } from '../caps/caps-cache';
 import { SessionRegistry } from '../sessions/session-registry';
 import { Delivery } from './delivery.service';
 
@@ -10,6 +11,7 @@ const ROUTE_LIMITS = { maxStanzaBytes: 1_048_576, maxDepth: 256 };
 /**
  * Stanzas that feature services send to users (roster pushes, notifications): any gateway
  * takes one (queue group) and delivers it with the server's rules, from its session replica.
+ * A request with `notify` is a PEP notification, for the resources whose caps want it.
  *
  * Two presences are the server's own work rather than stanzas to deliver, both addressed
  * between bare JIDs as the roster service sends them:
@@ -26,6 +28,7 @@ export class ServiceRouteListener implements OnModuleInit {
     private readonly nats: NatsClient,
     private readonly registry: SessionRegistry,
     private readonly delivery: Delivery,
+    private readonly caps: CapsCache,
   ) {}
 
   onModuleInit(): void {
@@ -65,6 +68,10 @@ export class ServiceRouteListener implements OnModuleInit {
       }
       throw error;
     }
+    if (request.notify !== undefined) {
+      await this.notify(to, request.stanza, request.notify);
+      return;
+    }
     const type = stanza.attrs.type;
     const serverWork = stanza.name === 'presence' && (type === 'probe' || type === 'unavailable');
     if (serverWork && from && isBareAccount(from) && isBareAccount(to)) {
@@ -79,6 +86,47 @@ export class ServiceRouteListener implements OnModuleInit {
         ? records.filter((r) => r.jid === to.toString())
         : pick(records, stanza.name, type);
     await Promise.all(targets.map((target) => this.delivery.deliver(target, request.stanza)));
+  }
+
+  /**
+   * A PEP notification (XEP-0163 §4.3.3) goes to the available resources that want it, never to
+   * offline storage and never back as an error. A full JID is the holding gateway's to decide
+   * (it knows its session best, e.g. right after the session's `pep.interest`); for a bare JID
+   * this gateway decides what the table and the shared caps tell, and asks the holding gateway
+   * only about the resources whose caps it does not know.
+   */
+  private async notify(to: Jid, stanza: string, node: string): Promise<void> {
+    const bareJid = to.bareString();
+    if (to.resource !== undefined) {
+      let target = this.registry.find(bareJid, to.resource);
+      if (!target) {
+        await this.registry.refresh(bareJid);
+        target = this.registry.find(bareJid, to.resource);
+      }
+      if (target) {
+        await this.delivery.deliverNotification(target, stanza, node);
+      }
+      return;
+    }
+    // The replica alone: a resource it does not show yet gets the node's last item after its
+    // own pep.interest. Only when nobody would get it while an available resource has no caps
+    // in the replica is the bucket read, since caps are written a moment after the presence.
+    let records = this.registry.resourcesOf(bareJid);
+    let targets = this.wanting(records, node);
+    if (targets.length === 0 && records.some((r) => r.available && r.caps === undefined)) {
+      await this.registry.refresh(bareJid);
+      records = this.registry.resourcesOf(bareJid);
+      targets = this.wanting(records, node);
+    }
+    await Promise.all(
+      targets.map((target) => this.delivery.deliverNotification(target, stanza, node)),
+    );
+  }
+
+  private wanting(records: SessionRecord[], node: string): SessionRecord[] {
+    return records.filter(
+      (record) => record.available && this.caps.interest(record, node) !== 'not',
+    );
   }
 
   private async answerProbe(prober: string, target: string): Promise<void> {

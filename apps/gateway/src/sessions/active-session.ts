@@ -7,4 +7,6 @@ export interface ActiveSession extends BoundSession {
   readonly record: SessionRecord;
   /** Writes the session's presence to the shared table (compare-and-set on our own record). */
   setPresence(state: { available: boolean; priority: number; presence?: string }): Promise<void>;
+  /** Writes the session's entity capabilities (`SessionRecord.caps`) to the shared table. */
+  setCaps(caps: string): Promise<void>;
 }

@@ -1,0 +1,109 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { headers, type Msg } from '@nats-io/transport-node';
+import {
+  DELIVERY_NOTIFY_HEADER,
+  DELIVERY_TARGET_HEADER,
+  type SessionRecord,
+} from '@sotto/contracts';
+import type { NatsClient } from '@sotto/nats';
+import type { EntityCaps } from '../caps/entity-caps';
+import { loadGatewayConfig } from '../config/gateway.config';
+import { LocalSessions, type BoundSession } from '../sessions/local-sessions';
+import type { SessionRegistry } from '../sessions/session-registry';
+import { Delivery } from './delivery.service';
+
+const NODE = 'urn:xmpp:avatar:metadata';
+const WEIRD_NODE = 'a node\r\nwith: anything ü';
+const encoder = new TextEncoder();
+
+class FakeSession implements BoundSession {
+  readonly received: string[] = [];
+  constructor(
+    readonly fullJid: string,
+    readonly wanted: string[],
+  ) {}
+  get bareJid(): string {
+    return this.fullJid.slice(0, this.fullJid.indexOf('/'));
+  }
+  deliver(xml: string): void {
+    this.received.push(xml);
+  }
+  end(): void {}
+}
+
+describe('Delivery of PEP notifications', () => {
+  let wants: FakeSession;
+  let other: FakeSession;
+  let deliverSubject: (msg: Msg) => void;
+  let sut: Delivery;
+
+  beforeEach(() => {
+    const local = new LocalSessions();
+    wants = new FakeSession('juliet@localhost/wants', [NODE, WEIRD_NODE]);
+    other = new FakeSession('juliet@localhost/other', []);
+    local.add(wants);
+    local.add(other);
+    const caps = {
+      wants: (session: FakeSession, node: string) => session.wanted.includes(node),
+    } as unknown as EntityCaps;
+    const nats = {
+      connection: {
+        subscribe: (subject: string, options: { callback: (e: null, m: Msg) => void }) => {
+          if (subject.startsWith('c2s.deliver.')) {
+            deliverSubject = (msg) => options.callback(null, msg);
+          }
+        },
+      },
+    } as unknown as NatsClient;
+    const registry = { gatewayId: 'here' } as SessionRegistry;
+    sut = new Delivery(nats, registry, local, caps, loadGatewayConfig({}));
+    sut.onModuleInit();
+  });
+
+  /** What the holding gateway answers to a delivery request from another gateway. */
+  function receive(to: string, notify?: string): string {
+    const h = headers();
+    h.set(DELIVERY_TARGET_HEADER, to);
+    if (notify !== undefined) {
+      h.set(DELIVERY_NOTIFY_HEADER, notify);
+    }
+    let reply = '';
+    deliverSubject({
+      data: encoder.encode('<message/>'),
+      headers: h,
+      respond: (data: Uint8Array) => {
+        reply = new TextDecoder().decode(data);
+        return true;
+      },
+    } as unknown as Msg);
+    return reply;
+  }
+
+  it('delivers a notification from another gateway only to a session that wants the node', () => {
+    expect(receive(wants.fullJid, encodeURIComponent(NODE))).toBe('delivered');
+    expect(receive(wants.fullJid, encodeURIComponent(WEIRD_NODE))).toBe('delivered');
+    expect(receive(other.fullJid, encodeURIComponent(NODE))).toBe('no-session');
+    expect(receive(wants.fullJid, '%E0%A4%A')).toBe('no-session');
+    expect(wants.received).toHaveLength(2);
+    expect(other.received).toEqual([]);
+  });
+
+  it('delivers anything else as before', () => {
+    expect(receive(other.fullJid)).toBe('delivered');
+    expect(receive('juliet@localhost/gone')).toBe('no-session');
+  });
+
+  it('filters a notification for a session of its own the same way', async () => {
+    const target = (jid: string): SessionRecord => ({
+      jid,
+      gateway: 'here',
+      available: true,
+      priority: 0,
+      boundAt: 1,
+    });
+    expect(await sut.deliverNotification(target(wants.fullJid), '<message/>', NODE)).toBe(true);
+    expect(await sut.deliverNotification(target(other.fullJid), '<message/>', NODE)).toBe(false);
+    expect(wants.received).toEqual(['<message/>']);
+    expect(other.received).toEqual([]);
+  });
+});

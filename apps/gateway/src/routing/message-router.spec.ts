@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { NatsClient } from '@sotto/nats';
+import { Jid, parseFrame, type Element } from '@sotto/xmpp';
+import { loadGatewayConfig } from '../config/gateway.config';
+import { FeatureRegistry } from '../features/feature-registry';
+import type { MessageStream } from '../messages/message-stream';
+import type { ActiveSession } from '../sessions/active-session';
+import type { SessionRegistry } from '../sessions/session-registry';
+import type { Delivery } from './delivery.service';
+import { MessageRouter } from './message-router';
+
+const limits = { maxStanzaBytes: 65_536, maxDepth: 16 };
+
+function router(): { sut: MessageRouter; received: Element[]; session: ActiveSession } {
+  const config = loadGatewayConfig({});
+  const features = new FeatureRegistry({} as NatsClient, config);
+  features.apply('pubsub', {
+    service: 'pubsub',
+    iqNamespaces: [],
+    serverFeatures: [],
+    accountFeatures: [],
+    subdomains: ['pubsub'],
+  });
+  const received: Element[] = [];
+  const session = {
+    fullJid: 'juliet@localhost/balcony',
+    bareJid: 'juliet@localhost',
+    deliver: (xml: string) => received.push(parseFrame(xml, limits)),
+  } as unknown as ActiveSession;
+  const sut = new MessageRouter(
+    {} as SessionRegistry,
+    {} as Delivery,
+    {} as MessageStream,
+    {} as NatsClient,
+    features,
+    config,
+  );
+  return { sut, received, session };
+}
+
+const message = (to: string, type = 'chat') =>
+  parseFrame(
+    `<message xmlns='jabber:client' type='${type}' id='m1' from='juliet@localhost/balcony' to='${to}'><body>hi</body></message>`,
+    limits,
+  );
+
+describe('MessageRouter: other domains', () => {
+  it('bounces a message to a component with service-unavailable, from the component', () => {
+    const { sut, received, session } = router();
+    sut.route(session, message('pubsub.localhost'), Jid.parse('pubsub.localhost'));
+    sut.route(session, message('n@pubsub.localhost/r'), Jid.parse('n@pubsub.localhost/r'));
+    expect(received.map((r) => r.attrs.from)).toEqual(['pubsub.localhost', 'n@pubsub.localhost/r']);
+    for (const reply of received) {
+      expect(reply.attrs.type).toBe('error');
+      expect(reply.getChild('error')?.getChild('service-unavailable')).toBeDefined();
+    }
+  });
+
+  it('never answers an error message, and keeps remote-server-not-found for other domains', () => {
+    const { sut, received, session } = router();
+    sut.route(session, message('pubsub.localhost', 'error'), Jid.parse('pubsub.localhost'));
+    expect(received).toEqual([]);
+    sut.route(session, message('muc.localhost'), Jid.parse('muc.localhost'));
+    sut.route(session, message('romeo@example.org'), Jid.parse('romeo@example.org'));
+    expect(received.map((r) => r.getChild('error')?.getChildElements()[0]?.name)).toEqual([
+      'remote-server-not-found',
+      'remote-server-not-found',
+    ]);
+  });
+});
