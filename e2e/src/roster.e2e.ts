@@ -148,6 +148,9 @@ async function mutualSubscription(
   alice: string,
   bob: string,
 ): Promise<void> {
+  // Roster pushes go to resources that asked for the roster (RFC 6121 §2.1.6).
+  await rosterGet(a);
+  await rosterGet(b);
   await a.xmpp.send(xml('presence', { type: 'subscribe', to: bob }));
   await b.next(isPresence('subscribe', alice));
   await b.xmpp.send(xml('presence', { type: 'subscribed', to: alice }));
@@ -165,6 +168,7 @@ describe('roster (RFC 6121 §2)', () => {
     const first = await stanzaLogin(alice, gatewayA!.ws);
     const second = await login(alice, gatewayB!.ws, 'second');
     expect((await first.client.getRoster()).items).toEqual([]);
+    await rosterGet(second);
 
     // StanzaJS sends subscription='none' with every item: ignored, as RFC 6121 §2.1.5 says.
     await first.client.updateRosterItem({
@@ -208,6 +212,31 @@ describe('roster (RFC 6121 §2)', () => {
     expect(
       await stanzaError(rosterSet(second, xml('item', { jid: bob.jid, subscription: 'remove' }))),
     ).toBe('item-not-found');
+  });
+
+  it('pushes only to the resources that asked for the roster (§2.1.6)', async () => {
+    const alice = await createAccount('alice');
+    const asking = await login(alice, gatewayA!.ws, 'asking');
+    // One quiet resource on each gateway: whichever takes the push, one is remote.
+    const quiet = [
+      await login(alice, gatewayB!.ws, 'quiet-b'),
+      await login(alice, gatewayA!.ws, 'quiet-a'),
+    ];
+    await rosterGet(asking);
+    await rosterSet(asking, xml('item', { jid: 'before@localhost' }));
+    await asking.next(isPush('before@localhost'));
+
+    for (const [index, session] of quiet.entries()) {
+      // Once it asks, it gets the next push; the one before was never its to receive.
+      await rosterGet(session);
+      const contact = `after-${index}@localhost`;
+      await rosterSet(asking, xml('item', { jid: contact }));
+      const first = await session.next(
+        (s) => s.is('iq') && s.attrs.type === 'set' && pushOf(s) !== undefined,
+      );
+      expect(pushOf(first)?.attrs.jid).toBe(contact);
+      await asking.next(isPush(contact));
+    }
   });
 
   it('answers an unchanged version with an empty result and a changed one with the roster', async () => {
@@ -291,6 +320,9 @@ describe('presence subscriptions (RFC 6121 §3)', () => {
     const bob = await createAccount('bob');
     const a = await stanzaLogin(alice, gatewayA!.ws, 'desk');
     const b = await login(bob, gatewayB!.ws, 'phone');
+    // Both ask for the roster, as chat clients do, to get its pushes.
+    await a.client.getRoster();
+    await rosterGet(b);
     a.client.sendPresence({ status: 'at my desk' });
     await b.xmpp.send(xml('presence', {}, xml('status', {}, 'on the go')));
 
@@ -352,6 +384,7 @@ describe('presence subscriptions (RFC 6121 §3)', () => {
     const alice = await createAccount('alice');
     const bob = await createAccount('bob');
     const a = await login(alice, gatewayA!.ws);
+    await rosterGet(a);
     await a.xmpp.send(
       xml('presence', { type: 'subscribe', to: bob.jid }, xml('status', {}, 'it’s me')),
     );

@@ -37,6 +37,15 @@ export const accountsRpc = {
     request: z.object({ jid: BareJid }),
     result: z.object({ disabled: z.boolean() }),
   },
+  /**
+   * Whether the account may be logged in: it exists and is not disabled. The gateway asks once
+   * per bind, after its session is reachable by `sessions.end`, so that a login racing with
+   * `accounts.disable` never leaves a session open.
+   */
+  'accounts.login-allowed': {
+    request: z.object({ jid: BareJid }),
+    result: z.object({ allowed: z.boolean() }),
+  },
   'accounts.delete': {
     request: z.object({ jid: BareJid }),
     result: z.object({ deleted: z.boolean() }),

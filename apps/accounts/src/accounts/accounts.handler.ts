@@ -34,6 +34,9 @@ export class AccountsHandler implements OnApplicationBootstrap {
       jid: await this.service.changePassword(jid, password),
     }),
     'accounts.disable': async ({ jid }) => ({ disabled: await this.service.disable(jid) }),
+    'accounts.login-allowed': async ({ jid }) => ({
+      allowed: await this.service.loginAllowed(jid),
+    }),
     'accounts.delete': async ({ jid }) => ({ deleted: await this.service.delete(jid) }),
   };
 

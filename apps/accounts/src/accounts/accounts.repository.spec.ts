@@ -37,6 +37,11 @@ describe('AccountsRepository', () => {
     expect(await sut.findAccount('romeo@example.org')).toBeNull();
   });
 
+  it('tells an enabled account', async () => {
+    await sut.insert('benvolio@example.org', credentials('pencil'));
+    expect(await sut.isEnabled('benvolio@example.org')).toBe(true);
+  });
+
   it('disables once: no credentials, no password change, still existing', async () => {
     await sut.insert('mercutio@example.org', credentials('pencil'));
     expect(await sut.disable('mercutio@example.org')).toBe(true);
@@ -47,7 +52,9 @@ describe('AccountsRepository', () => {
     expect(await sut.findCredentials('mercutio@example.org', 'SCRAM-SHA-256')).toBeNull();
     expect(await sut.replaceCredentials('mercutio@example.org', credentials('x'))).toBe(false);
     expect(await sut.exists('mercutio@example.org')).toBe(true);
+    expect(await sut.isEnabled('mercutio@example.org')).toBe(false);
     expect(await sut.disable('romeo@example.org')).toBe(false);
+    expect(await sut.isEnabled('romeo@example.org')).toBe(false);
   });
 
   it('deletes a disabled account with its credentials', async () => {

@@ -42,6 +42,11 @@ export class AccountsRepository {
     return this.dataSource.getRepository(AccountEntity).existsBy({ jid });
   }
 
+  /** True for an account that exists and is not disabled: one that may log in. */
+  isEnabled(jid: string): Promise<boolean> {
+    return this.dataSource.getRepository(AccountEntity).existsBy({ jid, disabledAt: IsNull() });
+  }
+
   async findAccount(jid: string): Promise<AccountRecord | null> {
     const row = await this.dataSource
       .getRepository(AccountEntity)

@@ -24,6 +24,9 @@ class FakeAccountStore implements AccountStore {
   async exists(jid: string): Promise<boolean> {
     return this.accounts.has(jid);
   }
+  async isEnabled(jid: string): Promise<boolean> {
+    return this.accounts.has(jid) && !this.disabled.has(jid);
+  }
   async findCredentials(jid: string, mechanism: ScramMechanism): Promise<ScramCredentials | null> {
     return this.disabled.has(jid) ? null : (this.accounts.get(jid)?.[mechanism] ?? null);
   }
@@ -138,6 +141,14 @@ describe('AccountsService', () => {
     });
   });
 
+  describe('loginAllowed', () => {
+    it('allows an existing account, not an unknown one', async () => {
+      await sut.create('juliet@example.org', 'pencil');
+      expect(await sut.loginAllowed('Juliet@example.org')).toBe(true);
+      expect(await sut.loginAllowed('romeo@example.org')).toBe(false);
+    });
+  });
+
   describe('changePassword', () => {
     it('replaces both credentials with new salts', async () => {
       await sut.create('juliet@example.org', 'pencil');
@@ -175,6 +186,22 @@ describe('AccountsService', () => {
           decoyCredentials(secret, 'juliet@example.org', hash, 4096),
         );
       }
+    });
+
+    it('ends the sessions only once a login check would see the account disabled', async () => {
+      await sut.create('juliet@example.org', 'pencil');
+      expect(await sut.loginAllowed('juliet@example.org')).toBe(true);
+      // A gateway's check at bind that runs after sessions.end must answer false: the store
+      // says disabled before anything is published.
+      const disabledWhenPublished: boolean[] = [];
+      const publish = events.publish.bind(events);
+      events.publish = (subject, payload) => {
+        disabledWhenPublished.push(store.disabled.has('juliet@example.org'));
+        publish(subject, payload);
+      };
+      await sut.disable('juliet@example.org');
+      expect(disabledWhenPublished).toEqual([true]);
+      expect(await sut.loginAllowed('JULIET@example.org')).toBe(false);
     });
 
     it('refuses a password change and still reports the account as existing', async () => {

@@ -18,7 +18,13 @@ import { prepareBareJid } from './prepare-jid';
 // What the service needs from its collaborators, so unit tests can hand in small fakes.
 export type AccountStore = Pick<
   AccountsRepository,
-  'insert' | 'exists' | 'findCredentials' | 'replaceCredentials' | 'disable' | 'delete'
+  | 'insert'
+  | 'exists'
+  | 'isEnabled'
+  | 'findCredentials'
+  | 'replaceCredentials'
+  | 'disable'
+  | 'delete'
 >;
 export type EventPublisher = Pick<NatsClient, 'publish'>;
 
@@ -56,6 +62,15 @@ export class AccountsService {
   /** True for a disabled account too: the erasure job asks while the account is disabled. */
   async exists(jid: string): Promise<boolean> {
     return this.accounts.exists(prepareBareJid(jid).bareString());
+  }
+
+  /**
+   * False for an unknown or disabled account. Read after `disable` committed, it answers false;
+   * `disable` publishes `sessions.end` only after its commit, which is what the gateway's check
+   * at bind relies on.
+   */
+  async loginAllowed(jid: string): Promise<boolean> {
+    return this.accounts.isEnabled(prepareBareJid(jid).bareString());
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { SessionRecord } from '@sotto/contracts';
+import { RpcError } from '@sotto/nats';
 import { SaslError, type SaslFailure } from '@sotto/scram';
 import {
   JidError,
@@ -83,12 +84,31 @@ export class C2SConnection implements TransportEvents, ActiveSession {
     this.transport.close(error);
   }
 
+  get rosterInterested(): boolean {
+    return this.record.rosterInterested === true;
+  }
+
   setPresence(state: { available: boolean; priority: number; presence?: string }): Promise<void> {
-    return this.writeRecord({ ...this.record, ...state, presence: state.presence });
+    // Directed presence is remembered only while the resource is available (RFC 6121 §4.6.3).
+    const directedTo = state.available ? this.record.directedTo : undefined;
+    return this.writeRecord({ ...this.record, ...state, presence: state.presence, directedTo });
   }
 
   setCaps(caps: string): Promise<void> {
     return this.writeRecord({ ...this.record, caps });
+  }
+
+  setRosterInterested(): Promise<void> {
+    return this.rosterInterested
+      ? this.recordWrites
+      : this.writeRecord({ ...this.record, rosterInterested: true });
+  }
+
+  setDirectedTo(jids: readonly string[]): Promise<void> {
+    return this.writeRecord({
+      ...this.record,
+      directedTo: jids.length > 0 ? [...jids] : undefined,
+    });
   }
 
   // Writes run one after another, each with the latest record: the caps learned from an IQ
@@ -337,7 +357,11 @@ export class C2SConnection implements TransportEvents, ActiveSession {
     this.record = record;
     this.revision = await this.deps.registry.claim(bareJid, resource, record);
     this.deps.local.add(this);
+    // From here on a disconnect releases the record, whatever the check below decides.
     this.stage = 'active';
+    if (!(await this.loginStillAllowed()) || this.ended) {
+      return;
+    }
     clearTimeout(this.negotiationTimer);
     const result = xml(
       'iq',
@@ -346,6 +370,38 @@ export class C2SConnection implements TransportEvents, ActiveSession {
     );
     this.deliver(result.toString());
     logger.debug(`session bound on ${this.transport.kind}`);
+  }
+
+  /**
+   * Closes the race between this login and an erasure: SASL may have run on real keys fetched a
+   * moment before `accounts.disable`, whose `sessions.end` then found no session here to end.
+   * The question is asked only once the session is in `local`, where the `sessions.end` handler
+   * looks. `accounts.disable` commits its change before it publishes `sessions.end`, so either
+   * the commit comes before this read, which answers false and the session ends here; or it
+   * comes after the read, so the `sessions.end` published after it arrives after the session
+   * was added to `local` and ends it there. No interleaving leaves the session open. Until the
+   * answer arrives the client's stanzas wait in the queue, and it gets no bind result.
+   */
+  private async loginStillAllowed(): Promise<boolean> {
+    let allowed: boolean;
+    try {
+      ({ allowed } = await this.deps.nats.request('accounts.login-allowed', {
+        jid: this.bareJid,
+      }));
+    } catch (error) {
+      if (!(error instanceof RpcError)) {
+        throw error;
+      }
+      // Unconfirmed is refused: the client may log in again once accounts answers.
+      logger.warn(`login not confirmed by accounts: ${error.code}`);
+      this.end(new StreamError('internal-server-error', 'the account could not be checked'));
+      return false;
+    }
+    if (!allowed) {
+      // What `sessions.end` would have said.
+      this.end(new StreamError('not-authorized'));
+    }
+    return allowed;
   }
 
   private async cleanUp(): Promise<void> {

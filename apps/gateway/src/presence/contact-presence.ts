@@ -65,12 +65,17 @@ export class ContactPresence {
     }
   }
 
-  /** The user's unavailable presence `payload` goes to the subscribers' available resources. */
-  async unavailable(bareJid: string, payload: string): Promise<void> {
+  /**
+   * The user's unavailable presence `payload` goes to the subscribers' available resources.
+   * Returns the subscribers (whom the broadcast covers), or undefined when the roster service did
+   * not answer. Never rejects.
+   */
+  async unavailable(bareJid: string, payload: string): Promise<readonly string[] | undefined> {
     const targets = await this.roster.targets(bareJid);
     if (targets) {
       this.toAvailable(targets.subscribers, payload);
     }
+    return targets?.subscribers;
   }
 
   /** subscribe, subscribed, unsubscribe, unsubscribed to `to`: the roster service's work. */

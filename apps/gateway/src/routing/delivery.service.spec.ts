@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { headers, type Msg } from '@nats-io/transport-node';
 import {
   DELIVERY_NOTIFY_HEADER,
+  DELIVERY_ROSTER_PUSH_HEADER,
   DELIVERY_TARGET_HEADER,
   type SessionRecord,
 } from '@sotto/contracts';
@@ -21,6 +22,7 @@ class FakeSession implements BoundSession {
   constructor(
     readonly fullJid: string,
     readonly wanted: string[],
+    readonly rosterInterested = false,
   ) {}
   get bareJid(): string {
     return this.fullJid.slice(0, this.fullJid.indexOf('/'));
@@ -39,7 +41,7 @@ describe('Delivery of PEP notifications', () => {
 
   beforeEach(() => {
     const local = new LocalSessions();
-    wants = new FakeSession('juliet@localhost/wants', [NODE, WEIRD_NODE]);
+    wants = new FakeSession('juliet@localhost/wants', [NODE, WEIRD_NODE], true);
     other = new FakeSession('juliet@localhost/other', []);
     local.add(wants);
     local.add(other);
@@ -61,11 +63,14 @@ describe('Delivery of PEP notifications', () => {
   });
 
   /** What the holding gateway answers to a delivery request from another gateway. */
-  function receive(to: string, notify?: string): string {
+  function receive(to: string, notify?: string, rosterPush = false): string {
     const h = headers();
     h.set(DELIVERY_TARGET_HEADER, to);
     if (notify !== undefined) {
       h.set(DELIVERY_NOTIFY_HEADER, notify);
+    }
+    if (rosterPush) {
+      h.set(DELIVERY_ROSTER_PUSH_HEADER, '1');
     }
     let reply = '';
     deliverSubject({
@@ -104,6 +109,64 @@ describe('Delivery of PEP notifications', () => {
     expect(await sut.deliverNotification(target(wants.fullJid), '<message/>', NODE)).toBe(true);
     expect(await sut.deliverNotification(target(other.fullJid), '<message/>', NODE)).toBe(false);
     expect(wants.received).toEqual(['<message/>']);
+    expect(other.received).toEqual([]);
+  });
+
+  it('delivers a roster push from another gateway only to a session that asked for the roster', () => {
+    expect(receive(other.fullJid, undefined, true)).toBe('no-session');
+    expect(receive(wants.fullJid, undefined, true)).toBe('delivered');
+    expect(receive('juliet@localhost/gone', undefined, true)).toBe('no-session');
+    expect(other.received).toEqual([]);
+    expect(wants.received).toHaveLength(1);
+  });
+
+  it('sends a roster push to an interested session, and asks the holder about the others', async () => {
+    const requests: { subject: string; rosterPush: boolean }[] = [];
+    const nats = {
+      connection: {
+        subscribe: () => undefined,
+        request: async (
+          subject: string,
+          _data: Uint8Array,
+          options: { headers: Msg['headers'] },
+        ) => {
+          requests.push({
+            subject,
+            rosterPush: options.headers?.has(DELIVERY_ROSTER_PUSH_HEADER) ?? false,
+          });
+          return { string: () => 'delivered' };
+        },
+      },
+    } as unknown as NatsClient;
+    const local = new LocalSessions();
+    local.add(wants);
+    local.add(other);
+    const delivery = new Delivery(
+      nats,
+      { gatewayId: 'here' } as SessionRegistry,
+      local,
+      {} as EntityCaps,
+      loadGatewayConfig({}),
+    );
+    const target = (jid: string, gateway: string, rosterInterested?: boolean): SessionRecord => ({
+      jid,
+      gateway,
+      available: false,
+      priority: 0,
+      boundAt: 1,
+      rosterInterested,
+    });
+    // Here: the session itself says.
+    expect(await delivery.deliverRosterPush(target(wants.fullJid, 'here'), '<iq/>')).toBe(true);
+    expect(await delivery.deliverRosterPush(target(other.fullJid, 'here'), '<iq/>')).toBe(false);
+    // Elsewhere: the table's flag, else the holding gateway decides.
+    await delivery.deliverRosterPush(target('juliet@localhost/far', 'there', true), '<iq/>');
+    await delivery.deliverRosterPush(target('juliet@localhost/far', 'there'), '<iq/>');
+    expect(requests).toEqual([
+      { subject: 'c2s.deliver.there', rosterPush: false },
+      { subject: 'c2s.deliver.there', rosterPush: true },
+    ]);
+    expect(wants.received).toEqual(['<iq/>']);
     expect(other.received).toEqual([]);
   });
 });

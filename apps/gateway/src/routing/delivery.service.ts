@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { headers, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 import {
   DELIVERY_NOTIFY_HEADER,
+  DELIVERY_ROSTER_PUSH_HEADER,
   DELIVERY_TARGET_HEADER,
   SessionRecord,
   c2sDeliverSubject,
@@ -88,6 +89,30 @@ export class Delivery implements OnModuleInit {
     return this.toGateway(target, xml, h);
   }
 
+  /**
+   * A roster push (RFC 6121 §2.1.6) goes to the session only if it asked for the roster. The
+   * table says so once the session's flag reached this replica; until then the gateway holding
+   * the session, which set the flag before forwarding the roster get, decides. Resolves true
+   * when delivered; never rejects.
+   */
+  async deliverRosterPush(target: SessionRecord, xml: string): Promise<boolean> {
+    if (target.rosterInterested === true) {
+      return this.deliver(target, xml);
+    }
+    if (target.gateway === this.registry.gatewayId) {
+      const session = this.local.get(target.jid);
+      if (session?.rosterInterested !== true) {
+        return false;
+      }
+      session.deliver(xml);
+      return true;
+    }
+    const h = headers();
+    h.set(DELIVERY_TARGET_HEADER, target.jid);
+    h.set(DELIVERY_ROSTER_PUSH_HEADER, '1');
+    return this.toGateway(target, xml, h);
+  }
+
   private async toGateway(target: SessionRecord, xml: string, h: MsgHdrs): Promise<boolean> {
     try {
       const reply = await this.nats.connection.request(
@@ -134,8 +159,10 @@ export class Delivery implements OnModuleInit {
     // A PEP notification goes only where it is wanted; any other stanza to its session.
     const notify = msg.headers?.get(DELIVERY_NOTIFY_HEADER);
     const node = notify ? decodedNode(notify) : undefined;
-    const wanted =
-      !notify || (session !== undefined && node !== undefined && this.caps.wants(session, node));
+    const rosterPush = msg.headers?.has(DELIVERY_ROSTER_PUSH_HEADER) === true;
+    const wanted = rosterPush
+      ? session?.rosterInterested === true
+      : !notify || (session !== undefined && node !== undefined && this.caps.wants(session, node));
     let ack: DeliveryAck = 'no-session';
     if (
       session &&

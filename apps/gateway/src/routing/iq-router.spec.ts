@@ -29,6 +29,10 @@ class FakeSession {
   readonly fullJid = 'juliet@localhost/balcony';
   readonly bareJid = 'juliet@localhost';
   readonly received: Element[] = [];
+  readonly log: string[] = [];
+  async setRosterInterested(): Promise<void> {
+    this.log.push('interested');
+  }
   deliver(xml: string): void {
     this.received.push(parseFrame(xml, limits));
   }
@@ -152,5 +156,31 @@ describe('IqRouter', () => {
     await route('result', 'localhost/x', '');
     expect(answerCaps).toHaveBeenCalledTimes(2);
     expect(session.received).toEqual([]);
+  });
+
+  it('marks the session interested before a roster get of its own goes to the service', async () => {
+    features.apply('roster', {
+      service: 'roster',
+      iqNamespaces: ['jabber:iq:roster'],
+      serverFeatures: [],
+      accountFeatures: [],
+    });
+    forward.mockImplementation(async () => {
+      session.log.push('forwarded');
+      return [];
+    });
+    const query = `<query xmlns='jabber:iq:roster'/>`;
+    await route('get', undefined, query);
+    await route('get', 'juliet@localhost', query);
+    expect(session.log).toEqual(['interested', 'forwarded', 'interested', 'forwarded']);
+    session.log.length = 0;
+    // A set, or a get of another user's roster, makes nobody interested.
+    await route(
+      'set',
+      undefined,
+      `<query xmlns='jabber:iq:roster'><item jid='a@localhost'/></query>`,
+    );
+    await route('get', 'romeo@localhost', query);
+    expect(session.log).toEqual(['forwarded', 'forwarded']);
   });
 });

@@ -11,6 +11,7 @@ import { bounce } from './bounce';
 import { Delivery } from './delivery.service';
 
 const IQ_TYPES = new Set(['get', 'set', 'result', 'error']);
+const NS_ROSTER = 'jabber:iq:roster';
 
 /** RFC 6120 §8.2.3 / RFC 6121 §8.5: every get/set IQ gets exactly one answer. */
 @Injectable()
@@ -55,7 +56,7 @@ export class IqRouter {
       } else if (to?.local === undefined && to?.resource !== undefined) {
         bounce(session, iq, 'service-unavailable', domain);
       } else {
-        void this.answer(session, iq, payloads[0], this.targetOf(session, to));
+        void this.answer(session, iq, payloads[0], this.targetOf(session, to), to);
       }
       return;
     }
@@ -119,7 +120,13 @@ export class IqRouter {
     iq: Element,
     payload: Element,
     target: IqTarget,
+    to: Jid | undefined,
   ): Promise<void> {
+    if (isOwnRosterGet(session, iq, payload, to)) {
+      // Written before the get goes on, so that every push after the answer finds the session
+      // interested, whichever gateway routes it.
+      await session.setRosterInterested();
+    }
     await this.reply(session, iq, async () => {
       const local = this.serverIq.handle(iq, payload, target);
       if (local) {
@@ -151,4 +158,19 @@ export class IqRouter {
       session.deliver(reply);
     }
   }
+}
+
+// RFC 6121 §2.1.3: a roster get from the user's own resource makes it an interested resource.
+function isOwnRosterGet(
+  session: ActiveSession,
+  iq: Element,
+  payload: Element,
+  to: Jid | undefined,
+): boolean {
+  return (
+    iq.attrs.type === 'get' &&
+    payload.name === 'query' &&
+    payload.xmlns === NS_ROSTER &&
+    (to === undefined || to.bareString() === session.bareJid)
+  );
 }

@@ -6,6 +6,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 import { FeatureRegistry } from '../features/feature-registry';
 import { OfflineDelivery } from '../messages/offline-delivery';
 import { ContactPresence } from '../presence/contact-presence';
+import { bareOf, notCovered, withDirected, withoutDirected } from '../presence/directed-presence';
 import type { ActiveSession } from '../sessions/active-session';
 import { SessionRegistry } from '../sessions/session-registry';
 import { bounce } from './bounce';
@@ -40,11 +41,11 @@ export class PresenceRouter implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // A session that died with its gateway still has to look unavailable to its siblings and
-    // subscribers.
+    // A session that died with its gateway still has to look unavailable to its siblings, its
+    // subscribers and where it sent directed presence (kept in its record for this).
     this.registry.onReap((record) => {
       if (record.available) {
-        this.wentUnavailable(bareOf(record.jid), unavailableFrom(record.jid), record.jid);
+        this.wentUnavailable(record.jid, record.directedTo);
       }
     });
   }
@@ -80,13 +81,14 @@ export class PresenceRouter implements OnModuleInit {
     } else if (type !== 'probe') {
       // Probes are the server's business (RFC 6121 §4.3): one from a client is ignored.
       this.directed(presence, to);
+      await this.rememberDirected(session, to, type);
     }
   }
 
-  /** The session ended: siblings and subscribers see it go unavailable. */
+  /** The session ended: siblings, subscribers and directed-presence recipients see it go. */
   sessionEnded(session: ActiveSession): void {
     if (session.record.available) {
-      this.wentUnavailable(session.bareJid, unavailableFrom(session.fullJid), session.fullJid);
+      this.wentUnavailable(session.fullJid, session.record.directedTo);
     }
   }
 
@@ -129,17 +131,61 @@ export class PresenceRouter implements OnModuleInit {
     if (!session.record.available) {
       return;
     }
+    const directedTo = session.record.directedTo ?? [];
+    // Clears the directed-presence list too: a new initial presence starts a new one.
     await session.setPresence({ available: false, priority: 0 });
     const payload = presence.toString();
     this.toOwnResources(session.bareJid, payload, session.fullJid, session.record);
-    await this.contacts.unavailable(session.bareJid, payload);
+    const subscribers = await this.contacts.unavailable(session.bareJid, payload);
+    for (const to of notCovered(directedTo, subscribers)) {
+      presence.attrs.to = to;
+      this.directedTo(to, presence.toString());
+    }
   }
 
-  // A session that ended without saying so (disconnect, dead gateway): siblings and subscribers
-  // see it go unavailable; the roster question runs in the background, and never rejects.
-  private wentUnavailable(bareJid: string, payload: string, fullJid: string): void {
+  // A session that ended without saying so (disconnect, dead gateway): siblings, subscribers
+  // and directed-presence recipients see it go unavailable; the roster question runs in the
+  // background, and never rejects.
+  private wentUnavailable(fullJid: string, directedTo: readonly string[] = []): void {
+    const bareJid = bareOf(fullJid);
+    const payload = unavailableFrom(fullJid);
     this.toOwnResources(bareJid, payload, fullJid);
-    void this.contacts.unavailable(bareJid, payload);
+    void this.contacts.unavailable(bareJid, payload).then((subscribers) => {
+      for (const to of notCovered(directedTo, subscribers)) {
+        this.directedTo(to, unavailableFrom(fullJid, to));
+      }
+    });
+  }
+
+  /**
+   * RFC 6121 §4.6.3: directed available presence from an available resource is remembered, so
+   * that the recipient learns when the resource goes; directed unavailable presence forgets it.
+   * The user's own resources are left out: the broadcast always reaches them.
+   */
+  private async rememberDirected(
+    session: ActiveSession,
+    to: Jid,
+    type: string | undefined,
+  ): Promise<void> {
+    if (
+      to.domain !== this.config.XMPP_DOMAIN ||
+      to.local === undefined ||
+      to.bareString() === session.bareJid ||
+      (type !== undefined && type !== 'unavailable')
+    ) {
+      return;
+    }
+    const list: readonly string[] = session.record.directedTo ?? [];
+    let next = list;
+    if (type === 'unavailable') {
+      next = withoutDirected(list, to.toString());
+    } else if (session.record.available) {
+      next = withDirected(list, to.toString());
+    }
+    // One only adds, the other only removes: a change shows in the length.
+    if (next.length !== list.length) {
+      await session.setDirectedTo(next);
+    }
   }
 
   // RFC 6121 §4.6: directed presence goes to the full JID, or to every available resource.
@@ -147,11 +193,16 @@ export class PresenceRouter implements OnModuleInit {
     if (to.domain !== this.config.XMPP_DOMAIN || to.local === undefined) {
       return;
     }
-    const bareJid = to.bareString();
-    const targets: SessionRecord[] = to.resource
-      ? [this.registry.find(bareJid, to.resource)].filter((r): r is SessionRecord => !!r)
+    this.directedTo(to.toString(), presence.toString());
+  }
+
+  // `to`: a JID of this domain with a local part, full or bare.
+  private directedTo(to: string, payload: string): void {
+    const bareJid = bareOf(to);
+    const resource = to.length > bareJid.length ? to.slice(bareJid.length + 1) : undefined;
+    const targets: SessionRecord[] = resource
+      ? [this.registry.find(bareJid, resource)].filter((r): r is SessionRecord => !!r)
       : this.registry.resourcesOf(bareJid).filter((record) => record.available);
-    const payload = presence.toString();
     for (const target of targets) {
       void this.delivery.deliver(target, payload);
     }
@@ -175,10 +226,11 @@ export class PresenceRouter implements OnModuleInit {
   }
 }
 
-function bareOf(fullJid: string): string {
-  return fullJid.slice(0, fullJid.indexOf('/'));
-}
-
-function unavailableFrom(fullJid: string): string {
-  return xml('presence', { xmlns: 'jabber:client', type: 'unavailable', from: fullJid }).toString();
+function unavailableFrom(fullJid: string, to?: string): string {
+  return xml('presence', {
+    xmlns: 'jabber:client',
+    type: 'unavailable',
+    from: fullJid,
+    to,
+  }).toString();
 }

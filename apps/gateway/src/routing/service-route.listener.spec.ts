@@ -142,3 +142,39 @@ describe('ServiceRouteListener: PEP notifications', () => {
     expect(notified).not.toHaveBeenCalled();
   });
 });
+
+describe('ServiceRouteListener: roster pushes', () => {
+  it('hands a roster push to a bare JID to every bound resource as a roster push', async () => {
+    const bus = fakeBus();
+    const table = [record('a', { rosterInterested: true }), record('b', { available: false })];
+    const registry = { resourcesOf: () => table, refresh: async () => undefined };
+    const rosterPushed = vi.fn(async () => true);
+    const delivered = vi.fn(async () => true);
+    const delivery = { deliverRosterPush: rosterPushed, deliver: delivered } as unknown as Delivery;
+    const caps = new CapsCache(bus.nats, loadGatewayConfig({}));
+    new ServiceRouteListener(
+      bus.nats,
+      registry as unknown as SessionRegistry,
+      delivery,
+      caps,
+    ).onModuleInit();
+    const push =
+      "<iq xmlns='jabber:client' type='set' id='p1' to='juliet@localhost'>" +
+      "<query xmlns='jabber:iq:roster'><item jid='romeo@localhost'/></query></iq>";
+    bus.send({ to: 'juliet@localhost', stanza: push });
+    // Another IQ set and a push to a full JID are delivered as they are.
+    const other = "<iq xmlns='jabber:client' type='set' id='o1'><x xmlns='urn:example'/></iq>";
+    bus.send({ to: 'juliet@localhost', stanza: other });
+    bus.send({ to: 'juliet@localhost/b', stanza: push });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(rosterPushed.mock.calls.map(([t]) => (t as SessionRecord).jid)).toEqual([
+      'juliet@localhost/a',
+      'juliet@localhost/b',
+    ]);
+    expect(delivered.mock.calls.map(([t, xml]) => [(t as SessionRecord).jid, xml])).toEqual([
+      ['juliet@localhost/a', other],
+      ['juliet@localhost/b', other],
+      ['juliet@localhost/b', push],
+    ]);
+  });
+});

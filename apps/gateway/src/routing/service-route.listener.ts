@@ -7,11 +7,13 @@ import { SessionRegistry } from '../sessions/session-registry';
 import { Delivery } from './delivery.service';
 
 const ROUTE_LIMITS = { maxStanzaBytes: 1_048_576, maxDepth: 256 };
+const NS_ROSTER = 'jabber:iq:roster';
 
 /**
  * Stanzas that feature services send to users (roster pushes, notifications): any gateway
  * takes one (queue group) and delivers it with the server's rules, from its session replica.
- * A request with `notify` is a PEP notification, for the resources whose caps want it.
+ * A request with `notify` is a PEP notification, for the resources whose caps want it. A roster
+ * push to a bare JID goes to the interested resources only (RFC 6121 §2.1.6).
  *
  * Two presences are the server's own work rather than stanzas to deliver, both addressed
  * between bare JIDs as the roster service sends them:
@@ -81,6 +83,12 @@ export class ServiceRouteListener implements OnModuleInit {
       return;
     }
     const records = await this.resourcesOf(to.bareString());
+    if (to.resource === undefined && isRosterPush(stanza)) {
+      await Promise.all(
+        records.map((target) => this.delivery.deliverRosterPush(target, request.stanza)),
+      );
+      return;
+    }
     const targets =
       to.resource !== undefined
         ? records.filter((r) => r.jid === to.toString())
@@ -172,6 +180,14 @@ export class ServiceRouteListener implements OnModuleInit {
 
 function isBareAccount(jid: Jid): boolean {
   return jid.local !== undefined && jid.isBare();
+}
+
+function isRosterPush(stanza: Element): boolean {
+  return (
+    stanza.name === 'iq' &&
+    stanza.attrs.type === 'set' &&
+    stanza.getChild('query', NS_ROSTER) !== undefined
+  );
 }
 
 function presence(type: string, from: string, to: string): string {

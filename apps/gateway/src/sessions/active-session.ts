@@ -9,4 +9,8 @@ export interface ActiveSession extends BoundSession {
   setPresence(state: { available: boolean; priority: number; presence?: string }): Promise<void>;
   /** Writes the session's entity capabilities (`SessionRecord.caps`) to the shared table. */
   setCaps(caps: string): Promise<void>;
+  /** Marks the session an interested resource (`SessionRecord.rosterInterested`) in the table. */
+  setRosterInterested(): Promise<void>;
+  /** Writes where the session sent directed presence (`SessionRecord.directedTo`). */
+  setDirectedTo(jids: readonly string[]): Promise<void>;
 }

@@ -5,6 +5,8 @@ import type { StreamError } from '@sotto/xmpp';
 export interface BoundSession {
   readonly fullJid: string;
   readonly bareJid: string;
+  /** Asked for the roster since binding (RFC 6121 §2.1.6): roster pushes are for it. */
+  readonly rosterInterested: boolean;
   deliver(xml: string): void;
   end(error: StreamError): void;
 }
