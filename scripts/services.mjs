@@ -23,6 +23,8 @@ export const services = [
     migrate: 'apps/vcard/dist/migrate.js',
     main: 'apps/vcard/dist/main.js',
     features: true,
+    // Its debug lines name users by pseudonym: the GDPR tests look for them in exports.
+    e2eEnv: { LOG_LEVEL: 'debug' },
   },
   {
     name: 'private',
@@ -59,6 +61,13 @@ export const services = [
     database: 'sotto_inbox',
     migrate: 'apps/inbox/dist/migrate.js',
     main: 'apps/inbox/dist/main.js',
+    features: true,
+  },
+  {
+    name: 'pubsub',
+    database: 'sotto_pubsub',
+    migrate: 'apps/pubsub/dist/migrate.js',
+    main: 'apps/pubsub/dist/main.js',
     features: true,
   },
 ];

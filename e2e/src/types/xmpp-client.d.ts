@@ -22,6 +22,13 @@ declare module '@xmpp/client' {
     send(element: XmlElement): Promise<void>;
     write(raw: string): Promise<void>;
     iqCaller: { request(element: XmlElement, timeout?: number): Promise<XmlElement> };
+    iqCallee: {
+      get(
+        ns: string,
+        name: string,
+        handler: (context: { stanza: XmlElement; element: XmlElement }) => XmlElement,
+      ): void;
+    };
     reconnect: { stop(): void };
     disconnect(): Promise<void>;
   }

@@ -7,7 +7,17 @@ const key = process.env.LOG_PSEUDONYM_KEY
   ? Buffer.from(process.env.LOG_PSEUDONYM_KEY, 'utf8')
   : randomBytes(32);
 
-/** A stable keyed hash of an identifier (JID, IP) for log lines below `warning`. */
+/**
+ * A stable keyed hash of an identifier for log lines below `warning`. A line about a user names
+ * them as `pseudonym(bareJid)` (the prepared bare JID, never a full JID with its resource): the
+ * GDPR export and erasure find the subject's lines by that pseudonym alone.
+ */
 export function pseudonym(identifier: string): string {
-  return 'p:' + createHmac('sha256', key).update(identifier).digest('base64url').slice(0, 16);
+  return pseudonymWithKey(key, identifier);
+}
+
+/** `pseudonym()` under a given key (`LOG_PSEUDONYM_KEY`): for tools and tests that hold it. */
+export function pseudonymWithKey(secret: string | Buffer, identifier: string): string {
+  const material = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
+  return 'p:' + createHmac('sha256', material).update(identifier).digest('base64url').slice(0, 16);
 }

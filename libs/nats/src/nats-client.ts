@@ -121,13 +121,18 @@ export class NatsClient implements OnApplicationShutdown {
     this.connection.publish(subject, encodeJson(eventContracts[subject].parse(payload)));
   }
 
-  /** Subscribes every replica (no queue group); invalid payloads are dropped with a warning. */
+  /**
+   * Subscribes every replica, or one replica of a queue group when `queue` is given; invalid
+   * payloads are dropped with a warning.
+   */
   subscribe<S extends EventSubject>(
     subject: S,
     handler: (payload: EventPayload<S>) => Promise<void> | void,
+    options: { queue?: string } = {},
   ): Subscription {
     const schema = eventContracts[subject];
     return this.connection.subscribe(subject, {
+      ...(options.queue === undefined ? {} : { queue: options.queue }),
       callback: (error, msg) => {
         if (error) {
           this.logger.error(`subscription to ${subject} failed: ${error.message}`);
