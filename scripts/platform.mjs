@@ -1,12 +1,14 @@
 // Runs the whole platform from built code: databases, migrations, then every service with one
 // combined log. `pnpm start` builds first; this script alone is for a tree already built.
 import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { setUpDatabases } from './db-setup.mjs';
-import { loadSecrets, secretsFile } from './secrets.mjs';
+import { loadSecrets, secretsFile, stateDir } from './secrets.mjs';
 import { databaseUrl, services } from './services.mjs';
 
 const secrets = loadSecrets();
-const env = { ...process.env, ...secrets };
+// Each service also keeps its own log files there (<LOG_DIR>/<service>/), for GDPR exports.
+const env = { LOG_DIR: resolve(stateDir, 'logs'), ...process.env, ...secrets };
 
 await setUpDatabases();
 for (const service of services.filter((s) => s.migrate)) {

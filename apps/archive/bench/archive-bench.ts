@@ -75,6 +75,9 @@ async function round(platform: Platform, subjectRows: number, otherRows: number)
       `the subject owns ${facts.subjectRows}, others hold ${facts.heldByOthers} copies of theirs`,
   );
 
+  // Someone else's test on the shared NATS server may have announced a service since the start:
+  // the export would wait for it until its deadline, so say so now instead.
+  await checkRegistry(platform);
   await checkpoint();
   const exportStart = performance.now();
   const exported = await api.call<{ job: { id: string } }>('POST', '/exports', { jid: subject });
@@ -93,6 +96,7 @@ async function round(platform: Platform, subjectRows: number, otherRows: number)
     throw new Error(`the export holds ${records} archive rows, not ${subjectRows}`);
   }
 
+  await checkRegistry(platform);
   await checkpoint();
   const erasureStart = performance.now();
   const erased = await api.call<{ job: { id: string } }>(

@@ -87,7 +87,8 @@ function start(name: string, main: string, env: Record<string, string>): ChildPr
   const log = createWriteStream(resolve(logDir, `${name}.log`), { flags: 'w' });
   const child = spawn(process.execPath, [resolve(repoRoot, main)], {
     cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warning', ...env },
+    // LOG_LEVEL=debug shows where an export's time goes (the services' timing lines).
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warning', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { xml } from '@xmpp/client';
 import { admin, waitForJob, type JobView } from '../support/admin-api';
-import { createAccount } from '../support/accounts';
+import { createAccount, type TestAccount } from '../support/accounts';
+import { pseudonymOf } from '../support/service-logs';
+import { connectXmpp } from '../support/xmpp-session';
 import { readZip } from '../support/zip';
 
 interface Manifest {
@@ -10,8 +13,46 @@ interface Manifest {
   formatVersion: number;
   services: Record<
     string,
-    { status: string; datasets: { name: string; rows: number; files: Record<string, string> }[] }
+    {
+      status: string;
+      datasets: { name: string; rows: number; files: Record<string, string> }[];
+      logs?: { file: string; lines: number; sha256: string };
+    }
   >;
+}
+
+const [gateway] = inject('gateways');
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+/** Sets the user's vCard (which the vcard service logs) and a roster item with `name`. */
+async function leaveData(account: TestAccount, contact: string, name: string): Promise<void> {
+  const session = await connectXmpp({ service: gateway!.ws, account, resource: 'phone' });
+  cleanups.push(() => session.stop());
+  await session.xmpp.iqCaller.request(
+    xml('iq', { type: 'set' }, xml('vCard', { xmlns: 'vcard-temp' }, xml('FN', {}, 'Alice'))),
+  );
+  await session.xmpp.iqCaller.request(
+    xml(
+      'iq',
+      { type: 'set' },
+      xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: contact, name })),
+    ),
+  );
+}
+
+async function exportOf(jid: string): Promise<{ job: JobView; files: Map<string, Buffer> }> {
+  const started = await admin<{ job: JobView }>('POST', '/exports', { jid });
+  expect(started.status).toBe(202);
+  const job = await waitForJob(started.body.job.id);
+  expect(job.status).toBe('completed');
+  const download = await admin<Buffer>('GET', `/exports/${job.id}/archive`);
+  expect(download.status).toBe(200);
+  return { job, files: await readZip(download.body) };
 }
 
 describe('retrieve_personal_data', () => {
@@ -34,8 +75,8 @@ describe('retrieve_personal_data', () => {
     expect(Object.keys(manifest.services).sort()).toEqual(Object.keys(job.services).sort());
     for (const service of Object.values(manifest.services)) {
       for (const dataset of service.datasets) {
-        for (const [name, sha256] of Object.entries(dataset.files)) {
-          expect(createHash('sha256').update(files.get(name)!).digest('hex')).toBe(sha256);
+        for (const [name, hash] of Object.entries(dataset.files)) {
+          expect(sha256(files.get(name)!)).toBe(hash);
         }
       }
     }
@@ -50,6 +91,42 @@ describe('retrieve_personal_data', () => {
     const csv = files.get('accounts/account.csv')!.toString('utf8').trim().split(/\r?\n/);
     expect(csv[0]).toBe('jid,created_at');
     expect(csv[1]).toContain(alice.jid);
+  });
+
+  it('holds the log lines each service keeps about the subject, and CSV cells a spreadsheet cannot run', async () => {
+    const alice = await createAccount('exported');
+    const bob = await createAccount('contact');
+    await leaveData(alice, bob.jid, '=HYPERLINK("http://attacker.example","open")');
+    const { files } = await exportOf(alice.jid);
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as Manifest;
+
+    // Every service that sent its log lines has its file, empty or not, listed with its hash.
+    const logged = Object.entries(manifest.services).filter(([, service]) => service.logs);
+    for (const [name, service] of logged) {
+      expect(service.logs!.file).toBe(`logs/${name}.log`);
+      const log = files.get(service.logs!.file);
+      expect(log, service.logs!.file).toBeDefined();
+      expect(sha256(log!)).toBe(service.logs!.sha256);
+    }
+    // The vcard service logged the vCard it stored, under the subject's pseudonym only.
+    const vcard = manifest.services.vcard?.logs;
+    expect(vcard?.lines).toBeGreaterThan(0);
+    const vcardLines = files.get('logs/vcard.log')!.toString('utf8').trim().split('\n');
+    expect(vcardLines).toHaveLength(vcard!.lines);
+    for (const line of vcardLines) {
+      expect(line).toContain(pseudonymOf(alice.jid));
+      expect(line).not.toContain(alice.jid);
+    }
+
+    // The JSON keeps the name as it is; the CSV cell shows it as text instead of running it.
+    const roster = JSON.parse(files.get('roster/roster.json')!.toString('utf8')) as {
+      name: string;
+    }[];
+    expect(roster.map((item) => item.name)).toEqual([
+      '=HYPERLINK("http://attacker.example","open")',
+    ]);
+    const csv = files.get('roster/roster.csv')!.toString('utf8');
+    expect(csv).toContain(`"'=HYPERLINK(""http://attacker.example"",""open"")"`);
   });
 
   it('answers an unknown JID with 404 and starts no job', async () => {

@@ -1,5 +1,6 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { FEATURES_BUCKET } from '@sotto/contracts';
@@ -21,6 +22,8 @@ declare module 'vitest' {
     orchestratorDatabaseUrl: string;
     /** Pid of the set-up: its services are its children; see `stopLeftovers`. */
     setupPid: number;
+    /** Every service's log files (`LOG_DIR`) and the key of their pseudonyms. */
+    serviceLogs: { directory: string; pseudonymKey: string };
   }
 }
 
@@ -120,6 +123,16 @@ function isRunning(pid: number): boolean {
 /** One real platform for the whole e2e run: every service, the orchestrator and two gateways. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const entries = services as ServiceEntry[];
+  // Every process started from here or from a test inherits these: one pseudonym key, so a test
+  // can find a user's lines, and log files of this run only.
+  const serviceLogs = {
+    directory: resolve(repoRoot, '.sotto/e2e-service-logs'),
+    pseudonymKey: randomBytes(24).toString('base64url'),
+  };
+  rmSync(serviceLogs.directory, { recursive: true, force: true });
+  process.env.LOG_DIR = serviceLogs.directory;
+  process.env.LOG_PSEUDONYM_KEY = serviceLogs.pseudonymKey;
+  project.provide('serviceLogs', serviceLogs);
   const features = await NatsClient.connect({
     url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     name: 'e2e-reset',

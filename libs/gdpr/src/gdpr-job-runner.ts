@@ -7,8 +7,10 @@ import {
   type DatasetDescription,
   type ForgottenDataset,
 } from '@sotto/contracts';
+import { pseudonym, type LogStore } from '@sotto/logging';
 import { decodeJson, encodeJson } from '@sotto/nats';
 import { collectDatasets, type ObjectWriter } from './collect-datasets';
+import { collectLogLines } from './collect-logs';
 import { GdprContractError } from './gdpr-contract.error';
 import type { GdprDataProvider } from './gdpr-data-provider';
 import type { GdprWorkerOptions } from './gdpr-worker.options';
@@ -34,6 +36,7 @@ export class GdprJobRunner {
     private readonly store: ObjectWriter,
     private readonly options: GdprWorkerOptions,
     private readonly provider: GdprDataProvider,
+    private readonly logs?: Pick<LogStore, 'linesContaining' | 'removeLinesContaining'>,
   ) {
     this.logger = new Logger(`gdpr:${options.service}`);
   }
@@ -74,11 +77,25 @@ export class GdprJobRunner {
         const pages = this.provider.collect(subject);
         const target = { jobId, service, datasets: this.options.datasets };
         const datasets = await collectDatasets(this.store, target, pages);
-        return { kind: 'collect', jobId, service, datasets };
+        if (!this.logs) {
+          return { kind: 'collect', jobId, service, datasets };
+        }
+        // Lines about a user name them by the pseudonym of their bare JID (see `pseudonym`).
+        const logs = await collectLogLines(this.store, this.logs, target, pseudonym(subject));
+        return { kind: 'collect', jobId, service, datasets, logs };
       }
       case 'forget': {
         const datasets = await this.provider.forget(subject);
         checkDeclared(service, this.options.datasets, datasets);
+        // After the provider, so the lines it logged while forgetting go too. Not a dataset of
+        // the report: the service's log files are not data it holds for the subject, and every
+        // service removes the subject's lines the same way (docs/architecture.md, GDPR jobs).
+        if (this.logs) {
+          const removed = await this.logs.removeLinesContaining(pseudonym(subject));
+          if (removed > 0) {
+            this.logger.log(`GDPR forget of job ${jobId}: ${removed} log line(s) removed`);
+          }
+        }
         return { kind: 'forget', jobId, service, datasets };
       }
     }

@@ -11,3 +11,5 @@ export interface GdprWorkerOptions {
 /** Injection tokens of `GdprModule.forService`. */
 export const GDPR_WORKER_OPTIONS = Symbol('GdprWorkerOptions');
 export const GDPR_DATA_PROVIDER = Symbol('GdprDataProvider');
+/** Optional: the `LogStore` to search and clean (tests); by default the process's own. */
+export const GDPR_LOG_STORE = Symbol('GdprLogStore');

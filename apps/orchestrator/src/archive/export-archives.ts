@@ -8,14 +8,15 @@ import {
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { CollectedDataset, DatasetDescription } from '@sotto/contracts';
+import type { DatasetDescription } from '@sotto/contracts';
 import { GdprBus } from '../bus/gdpr-bus';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator.config';
-import { collectedDatasets, type JobState } from '../jobs/job-state';
+import { collectedDatasets, isOwnObject, type JobState } from '../jobs/job-state';
 import { buildArchive, type ArchiveInput } from './archive-builder';
 import type { ObjectSource } from './object-source';
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
+const DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
 
 /** The registered datasets of each service: where the CSV columns come from. */
 export type AnnouncedDatasets = ReadonlyMap<string, readonly DatasetDescription[]>;
@@ -55,9 +56,11 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
 
   /** Writes the archive of an export whose services all answered. */
   async build(state: JobState, announced: AnnouncedDatasets): Promise<void> {
+    const started = performance.now();
     if (state.job.subjectJid === null) {
       throw new Error(`job ${state.job.id} no longer knows its subject`);
     }
+    checkObjectNames(state);
     const input: ArchiveInput = {
       subject: state.job.subjectJid,
       createdAt: new Date(),
@@ -69,21 +72,29 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
           object: dataset.object,
           columns: announced.get(service.service)?.find((d) => d.name === dataset.name)?.columns,
         })),
+        ...(service.logs ? { logs: { object: service.logs.object } } : {}),
       })),
     };
-    await buildArchive(input, this.objects, this.pathOf(state.job.id));
+    const manifest = await buildArchive(input, this.objects, this.pathOf(state.job.id));
+    const rows = Object.values(manifest.services)
+      .flatMap((service) => service.datasets)
+      .reduce((sum, dataset) => sum + dataset.rows, 0);
+    this.logger.debug(
+      `job ${state.job.id}: archive of ${rows} row(s) written in ${Math.round(performance.now() - started)} ms`,
+    );
   }
 
-  /** Deletes collected rows from the object store once they are in an archive, or not needed. */
-  async discard(datasets: readonly CollectedDataset[]): Promise<void> {
-    await Promise.all(datasets.map((d) => this.objects.delete(d.object)));
+  /** Deletes collected rows and log lines from the object store once archived, or not needed. */
+  async discard(objects: readonly string[]): Promise<void> {
+    await Promise.all(objects.map((object) => this.objects.delete(object)));
   }
 
   /** The archive as a stream, or null when it is not on disk (never written, or expired). */
   async open(jobId: string): Promise<Readable | null> {
     try {
       const handle = await open(this.pathOf(jobId), 'r');
-      return handle.createReadStream();
+      // Large reads: a 20 MiB archive in 64 KiB pieces (the default) takes several times longer.
+      return handle.createReadStream({ highWaterMark: DOWNLOAD_CHUNK_BYTES });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         return null;
@@ -112,5 +123,25 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
   private pathOf(jobId: string): string {
     // Job ids are uuids the database made: safe as file names.
     return join(this.dir, `${jobId}.zip`);
+  }
+}
+
+/**
+ * A service names the objects it wrote; only the names the contract gives them for this job may
+ * go into its archive, so that no answer can copy another job's or another service's data in.
+ */
+function checkObjectNames(state: JobState): void {
+  for (const service of state.services) {
+    for (const dataset of collectedDatasets({ ...state, services: [service] })) {
+      if (!isOwnObject(state.job.id, service.service, dataset.object, dataset.name)) {
+        throw new Error(
+          `${service.service} named the object ${dataset.object} for ${dataset.name}`,
+        );
+      }
+    }
+    const logs = service.logs?.object;
+    if (logs !== undefined && !isOwnObject(state.job.id, service.service, logs)) {
+      throw new Error(`${service.service} named the object ${logs} for its log lines`);
+    }
   }
 }

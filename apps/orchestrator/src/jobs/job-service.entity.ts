@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CollectedDataset, ForgottenDataset } from '@sotto/contracts';
+import type { CollectedDataset, CollectedLogs, ForgottenDataset } from '@sotto/contracts';
 import type { JobServiceRecord, JobServiceStatus } from './job-state';
 
 /** One service's part in a job: the registry as it was when the job started. */
@@ -26,4 +26,7 @@ export class JobServiceEntity implements JobServiceRecord {
 
   @Column('jsonb', { nullable: true })
   datasets!: CollectedDataset[] | ForgottenDataset[] | null;
+
+  @Column('jsonb', { nullable: true })
+  logs!: CollectedLogs | null;
 }

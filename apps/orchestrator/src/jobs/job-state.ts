@@ -1,4 +1,11 @@
-import type { CollectedDataset, ForgottenDataset, GdprResult } from '@sotto/contracts';
+import {
+  collectedLogObjectName,
+  collectedObjectName,
+  type CollectedDataset,
+  type CollectedLogs,
+  type ForgottenDataset,
+  type GdprResult,
+} from '@sotto/contracts';
 
 export type JobKind = 'export' | 'erasure';
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -24,6 +31,8 @@ export interface JobServiceRecord {
   waitingSince: Date;
   answeredAt: Date | null;
   datasets: CollectedDataset[] | ForgottenDataset[] | null;
+  /** The service's log lines about the subject (exports, from services that keep a log store). */
+  logs: CollectedLogs | null;
 }
 
 /** A job and its services, as one unit: every transition below takes and returns one. */
@@ -54,6 +63,57 @@ export function collectedDatasets(state: JobState): CollectedDataset[] {
   return state.services.flatMap((s) =>
     (s.datasets ?? []).filter((d): d is CollectedDataset => 'object' in d),
   );
+}
+
+/**
+ * Every object the services put in the object store for this job, rows and log lines, to delete
+ * once archived. Only the names the contract gives this job's objects: a result naming any other
+ * object (another job's, another service's) must not have it deleted.
+ */
+export function collectedObjects(state: JobState): string[] {
+  return state.services.flatMap((s) =>
+    ownObjects(state.job.id, s.service, collectedDatasetsOf(s), s.logs ?? undefined),
+  );
+}
+
+/** The objects a collect result points at, of those it may name (see `collectedObjects`). */
+export function resultObjects(result: GdprResult): string[] {
+  return result.kind === 'collect'
+    ? ownObjects(result.jobId, result.service, result.datasets, result.logs)
+    : [];
+}
+
+/** Whether an object named by a service is the one the contract names for it in this job. */
+export function isOwnObject(
+  jobId: string,
+  service: string,
+  object: string,
+  dataset?: string,
+): boolean {
+  const expected =
+    dataset === undefined
+      ? collectedLogObjectName(jobId, service)
+      : collectedObjectName(jobId, service, dataset);
+  return object === expected;
+}
+
+function collectedDatasetsOf(service: JobServiceRecord): CollectedDataset[] {
+  return (service.datasets ?? []).filter((d): d is CollectedDataset => 'object' in d);
+}
+
+function ownObjects(
+  jobId: string,
+  service: string,
+  datasets: readonly CollectedDataset[],
+  logs: CollectedLogs | undefined,
+): string[] {
+  const objects = datasets
+    .filter((d) => isOwnObject(jobId, service, d.object, d.name))
+    .map((d) => d.object);
+  if (logs?.object !== undefined && isOwnObject(jobId, service, logs.object)) {
+    objects.push(logs.object);
+  }
+  return objects;
 }
 
 /** Every service answered and the job still runs: an export now needs its archive. */
@@ -98,6 +158,7 @@ export function applyResult(
     records: countRecords(result),
     answeredAt: now,
     datasets: result.datasets,
+    logs: result.kind === 'collect' ? (result.logs ?? null) : null,
   };
   let next: JobState = {
     job: state.job,

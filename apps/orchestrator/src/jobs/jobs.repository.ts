@@ -48,6 +48,7 @@ export class JobsRepository {
           waitingSince: input.createdAt,
           answeredAt: null,
           datasets: null,
+          logs: null,
         }),
       );
       await manager.insert(JobServiceEntity, services);

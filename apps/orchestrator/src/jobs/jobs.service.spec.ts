@@ -1,6 +1,12 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { CollectedDataset, GdprRequest, GdprResult } from '@sotto/contracts';
+import {
+  collectedLogObjectName,
+  collectedObjectName,
+  type CollectedLogs,
+  type GdprRequest,
+  type GdprResult,
+} from '@sotto/contracts';
 import { AdminErrorCode, AdminException } from '../admin/admin.exception';
 import type { AnnouncedDatasets } from '../archive/export-archives';
 import type { GdprServiceEntity } from '../registry/gdpr-service.entity';
@@ -39,6 +45,7 @@ class FakeJobStore implements JobStore {
         waitingSince: input.createdAt,
         answeredAt: null,
         datasets: null,
+        logs: null,
       })),
     };
     this.states.set(id, state);
@@ -100,35 +107,41 @@ class FakePublisher implements RequestPublisher {
 }
 
 class FakeArchives implements Archives {
-  readonly built: { jobId: string; announced: AnnouncedDatasets }[] = [];
+  readonly built: {
+    jobId: string;
+    announced: AnnouncedDatasets;
+    logs: Record<string, CollectedLogs | null>;
+  }[] = [];
   readonly discarded: string[] = [];
   failing = false;
   async build(state: JobState, announced: AnnouncedDatasets): Promise<void> {
     if (this.failing) {
       throw new Error('disk full');
     }
-    this.built.push({ jobId: state.job.id, announced });
+    const logs = Object.fromEntries(state.services.map((s) => [s.service, s.logs]));
+    this.built.push({ jobId: state.job.id, announced, logs });
   }
-  async discard(datasets: readonly CollectedDataset[]): Promise<void> {
-    this.discarded.push(...datasets.map((d) => d.object));
+  async discard(objects: readonly string[]): Promise<void> {
+    this.discarded.push(...objects);
   }
 }
 
 const DEADLINE_MS = 60_000;
 const SUBJECT = 'alice@example.org';
 
-function collect(jobId: string, service: string, rows: number): GdprResult {
+const datasetOf = (service: string) => (service === 'accounts' ? 'account' : service);
+const objectOf = (jobId: string, service: string) =>
+  collectedObjectName(jobId, service, datasetOf(service));
+
+function collect(jobId: string, service: string, rows: number, logLines?: number): GdprResult {
   return {
     kind: 'collect',
     jobId,
     service,
-    datasets: [
-      {
-        name: service === 'accounts' ? 'account' : service,
-        rows,
-        object: `${jobId}/${service}/x.ndjson`,
-      },
-    ],
+    datasets: [{ name: datasetOf(service), rows, object: objectOf(jobId, service) }],
+    ...(logLines === undefined
+      ? {}
+      : { logs: { lines: logLines, object: collectedLogObjectName(jobId, service) } }),
   };
 }
 
@@ -227,17 +240,25 @@ describe('JobsService', () => {
   it('completes an export once every service answered and the archive is written', async () => {
     const job = await sut.start('export', SUBJECT, 'hash');
     await sut.handleResult(collect(job.id, 'accounts', 1));
-    await sut.handleResult(collect(job.id, 'roster', 3));
+    await sut.handleResult(collect(job.id, 'roster', 3, 2));
     await sut.settled();
 
     expect(archives.built.map((b) => b.jobId)).toEqual([job.id]);
+    // The builder gets each service's log lines with its datasets.
+    expect(archives.built[0].logs).toEqual({
+      accounts: null,
+      roster: { lines: 2, object: collectedLogObjectName(job.id, 'roster') },
+    });
     expect(archives.built[0].announced.get('roster')).toEqual([
       { name: 'roster', columns: ['jid'] },
     ]);
-    expect(archives.discarded.sort()).toEqual([
-      `${job.id}/accounts/x.ndjson`,
-      `${job.id}/roster/x.ndjson`,
-    ]);
+    expect(archives.discarded.sort()).toEqual(
+      [
+        objectOf(job.id, 'accounts'),
+        collectedLogObjectName(job.id, 'roster'),
+        objectOf(job.id, 'roster'),
+      ].sort(),
+    );
     const view = await sut.get(job.id);
     expect(view.status).toBe('completed');
     expect(view.finishedAt).not.toBeNull();
@@ -290,12 +311,26 @@ describe('JobsService', () => {
     expect(view.services.roster).toMatchObject({ status: 'failed', waitingSince: job.createdAt });
     expect(view.services.accounts.status).toBe('completed');
     // What was collected is not kept once the job failed.
-    expect(archives.discarded).toEqual([`${job.id}/accounts/x.ndjson`]);
+    expect(archives.discarded).toEqual([objectOf(job.id, 'accounts')]);
 
-    // A late answer changes nothing, and its rows are discarded too.
-    expect(await sut.handleResult(collect(job.id, 'roster', 2))).toBe('not-pending');
+    // A late answer changes nothing, and its rows and log lines are discarded too.
+    expect(await sut.handleResult(collect(job.id, 'roster', 2, 1))).toBe('not-pending');
     expect((await sut.get(job.id)).status).toBe('failed');
-    expect(archives.discarded).toContain(`${job.id}/roster/x.ndjson`);
+    expect(archives.discarded).toContain(objectOf(job.id, 'roster'));
+    expect(archives.discarded).toContain(collectedLogObjectName(job.id, 'roster'));
+
+    // A result naming objects that are not its own for this job gets none of them deleted.
+    const other = randomUUID();
+    const foreign: GdprResult = {
+      kind: 'collect',
+      jobId: job.id,
+      service: 'roster',
+      datasets: [{ name: 'roster', rows: 1, object: objectOf(other, 'roster') }],
+      logs: { lines: 1, object: collectedLogObjectName(other, 'accounts') },
+    };
+    const before = archives.discarded.length;
+    expect(await sut.handleResult(foreign)).toBe('not-pending');
+    expect(archives.discarded).toHaveLength(before);
     await sut.settled();
     expect(archives.built).toEqual([]);
   });
@@ -347,6 +382,43 @@ describe('JobsService', () => {
     await sut.handleResult(forget(job.id, 'roster', 1));
     await watching;
     expect(seen).toEqual(['running:0', 'running:1', 'completed:2']);
+  });
+
+  it('stopping finishes the archive being written and starts none: the next start does', async () => {
+    const first = await sut.start('export', SUBJECT, 'hash');
+    const second = await sut.start('export', 'bob@example.org', 'hash-b');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const build = archives.build.bind(archives);
+    archives.build = async (state, announced) => {
+      await gate;
+      await build(state, announced);
+    };
+    for (const service of ['accounts', 'roster']) {
+      await sut.handleResult(collect(first.id, service, 1));
+    }
+
+    let stopped = false;
+    const stopping = sut.beforeApplicationShutdown().then(() => (stopped = true));
+    // Answers that come while it stops are kept, but their archive is left for the next start.
+    for (const service of ['accounts', 'roster']) {
+      await sut.handleResult(collect(second.id, service, 1));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+
+    expect(archives.built.map((b) => b.jobId)).toEqual([first.id]);
+    expect((await sut.get(first.id)).status).toBe('completed');
+    expect((await sut.get(second.id)).status).toBe('running');
+    const restarted = new JobsService(store, registry, publisher, archives, new JobEvents(), {
+      GDPR_JOB_DEADLINE_MS: DEADLINE_MS,
+    });
+    await restarted.resume();
+    await restarted.settled();
+    expect(archives.built.map((b) => b.jobId)).toEqual([first.id, second.id]);
+    expect((await restarted.get(second.id)).status).toBe('completed');
   });
 
   it('answers NotFound for unknown and malformed job ids', async () => {

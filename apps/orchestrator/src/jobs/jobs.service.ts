@@ -2,8 +2,8 @@ import {
   Inject,
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { DatasetDescription, GdprResult } from '@sotto/contracts';
 import { AdminErrorCode, AdminException } from '../admin/admin.exception';
@@ -16,7 +16,7 @@ import { JobEvents } from './job-events';
 import {
   applyResult,
   awaitsArchive,
-  collectedDatasets,
+  collectedObjects,
   completeExport,
   failJob,
   failOverdue,
@@ -24,6 +24,7 @@ import {
   markRunning,
   pendingServices,
   requestKindOf,
+  resultObjects,
   type JobKind,
   type JobServiceRecord,
   type JobStatus,
@@ -47,12 +48,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * applied once each, the archive of an export, the deadline, and resuming after a restart.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('jobs');
   private readonly deadlineMs: number;
   private readonly assembling = new Map<string, Promise<void>>();
   private deadlineTimer: NodeJS.Timeout | undefined;
-  private checking = false;
+  private deadlinePass: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(
     @Inject(JobsRepository) private readonly store: JobStore,
@@ -67,12 +69,20 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     await this.resume();
-    this.deadlineTimer = setInterval(() => void this.tick(), DEADLINE_CHECK_MS);
+    this.deadlineTimer = setInterval(() => this.tick(), DEADLINE_CHECK_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any module closes the database or the bus (their `onApplicationShutdown` may come
+   * before ours): the archives being written are finished, and no new one is started, since an
+   * archive cut short by a closing connection would fail its job. The next start writes those
+   * left (`resume`).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.deadlineTimer);
-    await Promise.allSettled(this.assembling.values());
+    await this.deadlinePass;
+    await this.settled();
   }
 
   /**
@@ -167,7 +177,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       this.changed(updated.state);
     } else if (result.kind === 'collect' && isFinished(updated.state)) {
       // A late collect for a finished job: its rows must not linger in the object store.
-      await this.archives.discard(result.datasets);
+      await this.archives.discard(resultObjects(result));
     }
     return updated.result;
   }
@@ -177,7 +187,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     for (const id of await this.store.overdue(now)) {
       const state = await this.transition(id, (s) => failOverdue(s, now));
       if (state?.job.status === 'failed') {
-        await this.archives.discard(collectedDatasets(state));
+        await this.archives.discard(collectedObjects(state));
       }
     }
   }
@@ -246,7 +256,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   // An export whose services all answered gets its archive, once per process at a time.
   private followUp(state: JobState): void {
-    if (awaitsArchive(state) && !this.assembling.has(state.job.id)) {
+    if (awaitsArchive(state) && !this.assembling.has(state.job.id) && !this.stopping) {
       const work = this.assemble(state.job.id).finally(() => this.assembling.delete(state.job.id));
       this.assembling.set(state.job.id, work);
     }
@@ -262,9 +272,17 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       const announced = new Map<string, DatasetDescription[]>(
         (await this.registry.list()).map((s) => [s.service, s.datasets]),
       );
+      const started = performance.now();
       await this.archives.build(state, announced);
+      const built = performance.now();
       await this.transition(jobId, (s) => completeExport(s, new Date()));
-      await this.archives.discard(collectedDatasets(state));
+      const completed = performance.now();
+      await this.archives.discard(collectedObjects(state));
+      this.logger.debug(
+        `job ${jobId}: archive ${Math.round(built - started)} ms, completing ` +
+          `${Math.round(completed - built)} ms, discarding the objects ` +
+          `${Math.round(performance.now() - completed)} ms`,
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       // The messages name jobs, objects and files, never the subject.
@@ -273,23 +291,22 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         failJob(s, `the archive could not be written: ${reason}`, new Date()),
       ).catch(() => null);
       if (failed) {
-        await this.archives.discard(collectedDatasets(failed)).catch(() => undefined);
+        await this.archives.discard(collectedObjects(failed)).catch(() => undefined);
       }
     }
   }
 
-  private async tick(): Promise<void> {
+  private tick(): void {
     // One pass at a time, however slow the database is.
-    if (this.checking) {
+    if (this.deadlinePass) {
       return;
     }
-    this.checking = true;
-    try {
-      await this.checkDeadlines();
-    } catch (error) {
-      this.logger.error(`checking deadlines failed: ${errorName(error)}`);
-    } finally {
-      this.checking = false;
-    }
+    this.deadlinePass = this.checkDeadlines()
+      .catch((error: unknown) => {
+        this.logger.error(`checking deadlines failed: ${errorName(error)}`);
+      })
+      .finally(() => {
+        this.deadlinePass = undefined;
+      });
   }
 }
