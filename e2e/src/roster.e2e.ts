@@ -4,6 +4,7 @@ import * as XMPP from 'stanza';
 import { admin, waitForJob, type JobView } from './support/admin-api';
 import { createAccount, type TestAccount } from './support/accounts';
 import { connectXmpp, type XmppSession } from './support/xmpp-session';
+import { stanzaSession, type StanzaSession } from './support/stanza-events';
 import { readZip } from './support/zip';
 
 const [gatewayA, gatewayB] = inject('gateways');
@@ -34,83 +35,14 @@ const EVENTS = [
   'available',
   'unavailable',
 ] as const;
-type StanzaEvent = (typeof EVENTS)[number];
-type Received = XMPP.Stanzas.ReceivedPresence | XMPP.Stanzas.ReceivedIQ;
 
-/** A StanzaJS client whose roster and presence events are kept until a test takes them. */
-interface StanzaSession {
-  client: XMPP.Agent;
-  jid: string;
-  next<T extends Received>(
-    event: StanzaEvent,
-    match?: (data: T) => boolean,
-    timeoutMs?: number,
-  ): Promise<T>;
-}
-
-async function stanzaLogin(
+function stanzaLogin(
   account: TestAccount,
   url: string,
   resource = 'stanza',
 ): Promise<StanzaSession> {
-  const client = XMPP.createClient({
-    jid: account.jid,
-    password: account.password,
-    resource,
-    transports: { websocket: url, bosh: false },
-  });
-  cleanups.push(() => client.disconnect());
-  const inbox: { event: StanzaEvent; data: Received }[] = [];
-  const waiters: {
-    event: StanzaEvent;
-    match: (data: Received) => boolean;
-    resolve: (data: Received) => void;
-  }[] = [];
-  for (const event of EVENTS) {
-    client.on(event, (data: Received) => {
-      const index = waiters.findIndex((w) => w.event === event && w.match(data));
-      if (index >= 0) {
-        waiters.splice(index, 1)[0]!.resolve(data);
-      } else {
-        inbox.push({ event, data });
-      }
-    });
-  }
-  await new Promise<void>((resolve, reject) => {
-    client.once('session:started', () => resolve());
-    client.once('auth:failed', () => reject(new Error('auth failed')));
-    client.connect();
-  });
-  return {
-    client,
-    jid: `${account.jid}/${resource}`,
-    next<T extends Received>(
-      event: StanzaEvent,
-      match: (data: T) => boolean = () => true,
-      timeoutMs = 5000,
-    ) {
-      const test = match as (data: Received) => boolean;
-      const index = inbox.findIndex((entry) => entry.event === event && test(entry.data));
-      if (index >= 0) {
-        return Promise.resolve(inbox.splice(index, 1)[0]!.data as T);
-      }
-      return new Promise<T>((resolve, reject) => {
-        const waiter = {
-          event,
-          match: test,
-          resolve: (data: Received) => {
-            clearTimeout(timer);
-            resolve(data as T);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`no ${event} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.push(waiter);
-      });
-    },
-  };
+  // No initial presence here: each test sends its own when the scenario asks for it.
+  return stanzaSession(account, { url, resource, events: EVENTS, available: false }, cleanups);
 }
 
 const from = (jid: string) => (data: { from?: string }) => data.from === jid;
