@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { xml, type XmlElement } from '@xmpp/client';
 import pg from 'pg';
 import * as XMPP from 'stanza';
 import { admin, waitForJob, type JobView } from './support/admin-api';
 import { createAccount, type TestAccount } from './support/accounts';
-import { startService } from './support/processes';
+import { startService, stopProcess } from './support/processes';
 import { connectXmpp, isMessageWithBody, type XmppSession } from './support/xmpp-session';
 import { readZip } from './support/zip';
 import { databaseUrl, services } from '../../scripts/services.mjs';
@@ -417,6 +417,80 @@ describe('archiving preferences (XEP-0441)', () => {
 describe('the archive service stopped and started again', () => {
   const setupPid = inject('setupPid');
 
+  // The copy this file started last, once it has restarted the service.
+  let restarted: ChildProcess | undefined;
+
+  /** Stops the running copy of the archive service: the set-up's (by pid) or this file's. */
+  async function stopArchive(): Promise<void> {
+    if (restarted) {
+      await stopProcess(restarted);
+      restarted = undefined;
+      return;
+    }
+    const pids = execFileSync('pgrep', ['-P', String(setupPid), '-f', 'apps/archive/dist/main.js'])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
+    for (const pid of pids) {
+      process.kill(pid, 'SIGTERM');
+    }
+    for (let i = 0; i < 100 && pids.some(isRunning); i++) {
+      await sleep(100);
+    }
+    expect(pids.some(isRunning)).toBe(false);
+  }
+
+  /** A copy stays up for the test files after this one; the set-up's teardown ends it. */
+  function startArchive(): void {
+    restarted = startService('archive', 'archive-restarted', {
+      LOG_LEVEL: 'warning',
+      ARCHIVE_DATABASE_URL: databaseUrl(archiveEntry),
+      SOTTO_E2E_SETUP: String(setupPid),
+    });
+  }
+
+  it(
+    'erases a user whose messages were still on their way to the archive',
+    { timeout: 120_000 },
+    async () => {
+      const alice = await createAccount('alice');
+      const bob = await createAccount('bob');
+      const a = await login(alice, gatewayA!.ws);
+      const b = await login(bob, tcpB);
+      let jobId: string;
+      try {
+        await stopArchive();
+        for (let i = 0; i < 100; i++) {
+          await a.xmpp.send(chat(bob.jid, `q${i}`));
+        }
+        await b.next(isMessageWithBody('q99'));
+        // The erasure waits for the archive service; when it is back, the queued messages are
+        // archived first and then forgotten, never archived after the forget.
+        const erased = await admin<{ job: JobView }>(
+          'DELETE',
+          `/accounts/${encodeURIComponent(bob.jid)}`,
+        );
+        jobId = erased.body.job.id;
+      } finally {
+        startArchive();
+      }
+      const erasure = await waitForJob(jobId, undefined, 60_000);
+      expect(erasure.status).toBe('completed');
+      expect(erasure.services.archive?.datasets?.find((d) => d.name === 'mam_pm')).toMatchObject({
+        deleted: 100,
+        kept: 100,
+      });
+      await archived(a, 100, {}, 30_000);
+      const count = (owner: string) =>
+        archiveRows('SELECT count(*)::int AS n FROM archived_messages WHERE owner_jid = $1', [
+          owner,
+        ]);
+      expect(await count(bob.jid)).toEqual([{ n: 0 }]);
+      expect(await count(alice.jid)).toEqual([{ n: 100 }]);
+    },
+  );
+
   it(
     'archives every message sent meanwhile exactly once per party',
     { timeout: 120_000 },
@@ -426,25 +500,8 @@ describe('the archive service stopped and started again', () => {
       const a = await login(alice, gatewayA!.ws);
       const b = await login(bob, tcpB);
 
-      // The set-up's copy (a child of the set-up process) goes away, by its pid.
-      const pids = execFileSync('pgrep', [
-        '-P',
-        String(setupPid),
-        '-f',
-        'apps/archive/dist/main.js',
-      ])
-        .toString()
-        .trim()
-        .split('\n')
-        .map(Number);
       try {
-        for (const pid of pids) {
-          process.kill(pid, 'SIGTERM');
-        }
-        for (let i = 0; i < 100 && pids.some(isRunning); i++) {
-          await sleep(100);
-        }
-        expect(pids.some(isRunning)).toBe(false);
+        await stopArchive();
         expect(await stanzaError(mam(a, { max: 0 }))).toBe('service-unavailable');
 
         for (let i = 0; i < 200; i++) {
@@ -454,12 +511,7 @@ describe('the archive service stopped and started again', () => {
           await b.next(isMessageWithBody(`m${i}`));
         }
       } finally {
-        // A copy stays up for the test files after this one; the set-up's teardown ends it.
-        startService('archive', 'archive-restarted', {
-          LOG_LEVEL: 'warning',
-          ARCHIVE_DATABASE_URL: databaseUrl(archiveEntry),
-          SOTTO_E2E_SETUP: String(setupPid),
-        });
+        startArchive();
       }
       await archived(a, 200, {}, 30_000);
       await archived(b, 200, {}, 30_000);

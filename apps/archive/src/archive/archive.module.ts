@@ -10,6 +10,7 @@ import { ARCHIVE_DATASETS, ArchiveGdprProvider } from '../gdpr/archive-gdpr.prov
 import { ArchiveWriter } from '../ingest/archive-writer';
 import { BatchHandler } from '../ingest/batch-handler';
 import { ChatConsumer } from '../ingest/chat-consumer';
+import { IngestProgress, ingestProgressProvider } from '../ingest/ingest-progress';
 import { MamQueryService } from '../mam/mam-query.service';
 import { MamHandler } from '../mam/mam.handler';
 import { PrefsRepository } from '../prefs/prefs.repository';
@@ -18,10 +19,10 @@ import { RetentionService } from '../retention/retention.service';
 import { ArchiveRepository } from './archive.repository';
 import { NS_MAM, NS_MAM_EXTENDED } from './namespaces';
 
-/** The archive and preference tables, shared by the features and the GDPR provider. */
+/** The archive and preference tables and the ingest's progress, shared with the GDPR provider. */
 @Module({
-  providers: [ArchiveRepository, PrefsRepository],
-  exports: [ArchiveRepository, PrefsRepository],
+  providers: [ArchiveRepository, PrefsRepository, ingestProgressProvider],
+  exports: [ArchiveRepository, PrefsRepository, IngestProgress],
 })
 class ArchiveStoreModule {}
 

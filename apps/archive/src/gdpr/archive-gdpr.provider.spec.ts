@@ -56,11 +56,23 @@ describe('ArchiveGdprProvider', () => {
   let archive: FakeArchive;
   let prefs: FakePrefs;
   let sut: ArchiveGdprProvider;
+  // Stands for the archive consumer: a message still queued is archived once it catches up.
+  let queued: { owner: string; row: { id: string; from: string; message: string } }[];
+  let ingest: { caughtUp(): Promise<void> };
 
   beforeEach(() => {
     archive = new FakeArchive();
     prefs = new FakePrefs();
-    sut = new ArchiveGdprProvider(archive, prefs);
+    queued = [];
+    ingest = {
+      caughtUp: () => {
+        for (const { owner, row } of queued.splice(0)) {
+          archive.owned.set(owner, [...(archive.owned.get(owner) ?? []), row]);
+        }
+        return Promise.resolve();
+      },
+    };
+    sut = new ArchiveGdprProvider(archive, prefs, ingest);
   });
 
   it('collects the subject’s archive in pages, then their preferences', async () => {
@@ -106,5 +118,18 @@ describe('ArchiveGdprProvider', () => {
       { name: 'mam_pm', deleted: 0, kept: 0 },
       { name: 'mam_prefs', deleted: 0, kept: 0 },
     ]);
+  });
+
+  it('waits for the messages already accepted before deleting, so none outlives the erasure', async () => {
+    queued.push({ owner: juliet, row: { id: id(2), from: juliet, message: '<message/>' } });
+    expect((await sut.forget(juliet))[0]).toMatchObject({ name: 'mam_pm', deleted: 1 });
+    expect(archive.owned.get(juliet) ?? []).toEqual([]);
+  });
+
+  it('fails the forget when the archive cannot catch up (the job retries it)', async () => {
+    archive.owned.set(juliet, [{ id: id(1), from: juliet, message: '<message/>' }]);
+    ingest.caughtUp = () => Promise.reject(new Error('behind'));
+    await expect(sut.forget(juliet)).rejects.toThrow('behind');
+    expect(archive.owned.get(juliet)).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import type { DatasetDescription, ForgottenDataset } from '@sotto/contracts';
 import type { CollectedPage, GdprDataProvider } from '@sotto/gdpr';
 import { pseudonym } from '@sotto/logging';
 import { ArchiveRepository } from '../archive/archive.repository';
+import { IngestProgress } from '../ingest/ingest-progress';
 import { PrefsRepository } from '../prefs/prefs.repository';
 import { preparedSubject } from './subject-jid';
 
@@ -40,6 +41,7 @@ export class ArchiveGdprProvider implements GdprDataProvider {
   constructor(
     @Inject(ArchiveRepository) private readonly archive: ArchiveRecords,
     @Inject(PrefsRepository) private readonly prefs: PrefsRecords,
+    @Inject(IngestProgress) private readonly ingest: Pick<IngestProgress, 'caughtUp'>,
   ) {}
 
   async *collect(subject: string): AsyncGenerator<CollectedPage> {
@@ -100,6 +102,9 @@ export class ArchiveGdprProvider implements GdprDataProvider {
         { name: 'mam_prefs', deleted: 0, kept: 0 },
       ];
     }
+    // Messages to or from the subject accepted before now must be archived before the
+    // deletion, or they would be archived after it and outlive the erasure.
+    await this.ingest.caughtUp();
     const [deleted, kept, prefsDeleted] = await Promise.all([
       this.archive.deleteOwner(jid),
       this.archive.countHeldByOthers(jid),
