@@ -17,8 +17,16 @@ export function flushOnExit(sink: LogFileSink): void {
       return;
     }
     SIGNALS.forEach((s) => process.removeListener(s, onSignal));
-    const timeout = new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref());
-    void Promise.race([sink.close(), timeout]).finally(() => process.kill(process.pid, signal));
+    // The timer stays referenced: it keeps the event loop alive until the sink is closed, or
+    // the process would end on its own (exit code 0, not the signal) once nothing else is left.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+    });
+    void Promise.race([sink.close(), timeout]).finally(() => {
+      clearTimeout(timer);
+      process.kill(process.pid, signal);
+    });
   };
   SIGNALS.forEach((signal) => process.on(signal, onSignal));
   process.once('exit', () => sink.flushSync());
