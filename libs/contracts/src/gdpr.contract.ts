@@ -31,6 +31,17 @@ export function collectedObjectName(jobId: string, service: string, dataset: str
   return `${jobId}/${service}/${dataset}.ndjson`;
 }
 
+/**
+ * Where the chunks of a collected dataset's object are published in the exports bucket:
+ * `$O.<bucket>.C.<jobId>.<service>.<dataset>.<nuid>`. Known in advance, so that the orchestrator
+ * can follow all of a job's chunks (`<jobId>.>`) while the services write them, and build the
+ * archive as the rows arrive instead of after the last answer. All three are subject tokens:
+ * a uuid, a `ServiceName` and a `DatasetName`.
+ */
+export function collectedChunkPrefix(jobId: string, service: string, dataset: string): string {
+  return `${jobId}.${service}.${dataset}`;
+}
+
 export const DatasetDescription = z.object({
   name: DatasetName,
   /** CSV columns, in order (MongooseIM's names where it has the dataset). */

@@ -1,14 +1,21 @@
 import { describe, it, expect } from 'vitest';
 import type { ObjectStoreMeta } from '@nats-io/obj';
 import { collectDatasets, type ObjectWriter } from './collect-datasets';
+import type { PutOptions } from './export-objects';
 import { GdprContractError } from './gdpr-contract.error';
-import type { CollectedPage } from './gdpr-data-provider';
+import type { CollectedPage, ProvidedPage } from './gdpr-data-provider';
 
 /** Reads each put stream to its end, as the real store does, and keeps the text. */
 class FakeStore implements ObjectWriter {
   readonly objects = new Map<string, string>();
   readonly chunks: string[] = [];
-  async put(meta: ObjectStoreMeta, stream: ReadableStream<Uint8Array>): Promise<never> {
+  readonly chunkPrefixes = new Map<string, string | undefined>();
+  async put(
+    meta: ObjectStoreMeta,
+    stream: ReadableStream<Uint8Array>,
+    options?: PutOptions,
+  ): Promise<never> {
+    this.chunkPrefixes.set(meta.name, options?.chunkPrefix);
     let text = '';
     const reader = stream.getReader();
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
@@ -31,7 +38,7 @@ const target = {
   ],
 };
 
-async function* pages(...list: CollectedPage[]): AsyncGenerator<CollectedPage> {
+async function* pages(...list: ProvidedPage[]): AsyncGenerator<ProvidedPage> {
   for (const page of list) {
     yield page;
   }
@@ -70,6 +77,75 @@ describe('collectDatasets', () => {
     expect(store.objects.get(`${prefix}/blocked.ndjson`)).toBe('');
     // One chunk per non-empty page: the dataset was streamed, not gathered first.
     expect(store.chunks).toHaveLength(3);
+    // Chunks under the job's prefix, which the orchestrator follows while they are written.
+    expect(store.chunkPrefixes.get(`${prefix}/roster.ndjson`)).toBe(
+      `${target.jobId}.roster.roster`,
+    );
+  });
+
+  it('writes serialised pages as they are, counting their rows, before a dataset of rows', async () => {
+    const store = new FakeStore();
+    const sut = await collectDatasets(
+      store,
+      target,
+      pages(
+        { dataset: 'roster', ndjson: '{"jid":"a@x","name":"Ä \\"A\\""}\n', count: 1 },
+        { dataset: 'roster', ndjson: '', count: 0 },
+        {
+          dataset: 'roster',
+          ndjson: '{"jid":"b@x","name":"B"}\n{"jid":"c@x","name":null}\n',
+          count: 2,
+        },
+        { dataset: 'groups', rows: [{ name: 'friends' }] },
+        { dataset: 'blocked', ndjson: '', count: 0 },
+      ),
+    );
+
+    const prefix = `${target.jobId}/roster`;
+    expect(sut).toEqual([
+      { name: 'roster', rows: 3, object: `${prefix}/roster.ndjson` },
+      { name: 'groups', rows: 1, object: `${prefix}/groups.ndjson` },
+      { name: 'blocked', rows: 0, object: `${prefix}/blocked.ndjson` },
+    ]);
+    expect(store.objects.get(`${prefix}/roster.ndjson`)).toBe(
+      '{"jid":"a@x","name":"Ä \\"A\\""}\n{"jid":"b@x","name":"B"}\n{"jid":"c@x","name":null}\n',
+    );
+    expect(store.objects.get(`${prefix}/groups.ndjson`)).toBe('{"name":"friends"}\n');
+    expect(store.objects.get(`${prefix}/blocked.ndjson`)).toBe('');
+    expect(store.chunks).toHaveLength(3);
+  });
+
+  it('refuses serialised text that does not end in a newline, and lets the provider clean up', async () => {
+    let finished = false;
+    async function* provider(): AsyncGenerator<ProvidedPage> {
+      try {
+        yield { dataset: 'roster', ndjson: '{"jid":"a@x"}\n{"jid":"b@x"}', count: 2 };
+        yield { dataset: 'roster', ndjson: '{"jid":"c@x"}\n', count: 1 };
+      } finally {
+        finished = true;
+      }
+    }
+    await expect(collectDatasets(new FakeStore(), target, provider())).rejects.toMatchObject({
+      name: 'GdprContractError',
+      message: 'roster yielded roster text not ending in a newline',
+    });
+    expect(finished).toBe(true);
+  });
+
+  it('refuses serialised text whose lines are not as many as its count', async () => {
+    const miscounted = pages({
+      dataset: 'roster',
+      ndjson: '{"jid":"a@x"}\n{"jid":"b@x"}\n',
+      count: 3,
+    });
+    await expect(collectDatasets(new FakeStore(), target, miscounted)).rejects.toMatchObject({
+      name: 'GdprContractError',
+      message: 'roster yielded roster text of 2 line(s) as 3 row(s)',
+    });
+    const countedEmpty = pages({ dataset: 'groups', ndjson: '', count: 1 });
+    await expect(collectDatasets(new FakeStore(), target, countedEmpty)).rejects.toThrow(
+      GdprContractError,
+    );
   });
 
   it('asks the provider for a page only when the store has taken the previous one', async () => {

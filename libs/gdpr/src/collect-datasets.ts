@@ -1,13 +1,14 @@
-import type { ObjectStore } from '@nats-io/obj';
 import {
+  collectedChunkPrefix,
   collectedObjectName,
   type CollectedDataset,
   type DatasetDescription,
 } from '@sotto/contracts';
+import type { ExportObjects } from './export-objects';
 import { GdprContractError } from './gdpr-contract.error';
-import type { CollectedPage } from './gdpr-data-provider';
+import type { CollectedNdjsonPage, CollectedPage, ProvidedPage } from './gdpr-data-provider';
 
-export type ObjectWriter = Pick<ObjectStore, 'put'>;
+export type ObjectWriter = Pick<ExportObjects, 'put'>;
 
 export interface CollectTarget {
   jobId: string;
@@ -24,7 +25,7 @@ const encoder = new TextEncoder();
 export async function collectDatasets(
   store: ObjectWriter,
   target: CollectTarget,
-  pages: AsyncIterable<CollectedPage>,
+  pages: AsyncIterable<ProvidedPage>,
 ): Promise<CollectedDataset[]> {
   const declared = new Set(target.datasets.map((d) => d.name));
   const counts = new Map<string, number>();
@@ -41,8 +42,11 @@ export async function collectDatasets(
           `${target.service} yielded ${dataset} again after another dataset`,
         );
       }
-      const reader = new DatasetReader(iterator, next.value);
-      await store.put({ name: objectName(target, dataset) }, reader.stream());
+      const reader = new DatasetReader(target.service, iterator, next.value);
+      // Under the job's chunk prefix: the orchestrator builds the files as the chunks come.
+      await store.put({ name: objectName(target, dataset) }, reader.stream(), {
+        chunkPrefix: collectedChunkPrefix(target.jobId, target.service, dataset),
+      });
       counts.set(dataset, reader.rows);
       next = reader.following();
     }
@@ -66,12 +70,13 @@ export async function collectDatasets(
 class DatasetReader {
   rows = 0;
   private readonly dataset: string;
-  private pending: CollectedPage | undefined;
-  private next: IteratorResult<CollectedPage> | undefined;
+  private pending: ProvidedPage | undefined;
+  private next: IteratorResult<ProvidedPage> | undefined;
 
   constructor(
-    private readonly iterator: AsyncIterator<CollectedPage>,
-    first: CollectedPage,
+    private readonly service: string,
+    private readonly iterator: AsyncIterator<ProvidedPage>,
+    first: ProvidedPage,
   ) {
     this.dataset = first.dataset;
     this.pending = first;
@@ -86,7 +91,7 @@ class DatasetReader {
   }
 
   /** What came after this dataset: the next dataset's first page, or the end. */
-  following(): IteratorResult<CollectedPage> {
+  following(): IteratorResult<ProvidedPage> {
     if (!this.next) {
       throw new Error('the dataset was not read to its end');
     }
@@ -107,9 +112,10 @@ class DatasetReader {
         }
         page = result.value;
       }
-      if (page.rows.length > 0) {
-        this.rows += page.rows.length;
-        controller.enqueue(encodeRows(page.rows));
+      const rows = 'ndjson' in page ? checkedCount(this.service, page) : page.rows.length;
+      if (rows > 0) {
+        this.rows += rows;
+        controller.enqueue(encodePage(page));
         return;
       }
     }
@@ -117,8 +123,39 @@ class DatasetReader {
 }
 
 /** NDJSON: one JSON object per line, each line ending in `\n`. */
-function encodeRows(rows: Record<string, unknown>[]): Uint8Array {
-  return encoder.encode(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+function encodePage(page: ProvidedPage): Uint8Array {
+  return encoder.encode('ndjson' in page ? page.ndjson : serialise(page.rows));
+}
+
+function serialise(rows: CollectedPage['rows']): string {
+  return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+}
+
+/**
+ * The rows of a serialised page, once its text keeps the contract: whole lines only (a missing
+ * last newline would glue the next page's first line onto this one) and `count` of them (the
+ * number the export reports). Whether each line is a JSON object the orchestrator checks.
+ */
+function checkedCount(service: string, page: CollectedNdjsonPage): number {
+  const { dataset, ndjson, count } = page;
+  if (ndjson !== '' && !ndjson.endsWith('\n')) {
+    throw new GdprContractError(`${service} yielded ${dataset} text not ending in a newline`);
+  }
+  const lines = countLines(ndjson);
+  if (lines !== count) {
+    throw new GdprContractError(
+      `${service} yielded ${dataset} text of ${lines} line(s) as ${count} row(s)`,
+    );
+  }
+  return count;
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    lines++;
+  }
+  return lines;
 }
 
 function objectName(target: CollectTarget, dataset: string): string {

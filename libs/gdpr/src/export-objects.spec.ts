@@ -133,4 +133,35 @@ describe('ExportObjects', () => {
     const stray = Object.keys(state.state.subjects ?? {}).filter((s) => !liveChunks.has(s));
     expect(stray).toEqual([]);
   });
+
+  it('writes under a chunk prefix that a follower sees while the object is written', async () => {
+    const follower = await sut.follow('job-1.svc');
+    const seen: { nuid: string; bytes: number }[] = [];
+    const following = (async () => {
+      for await (const chunk of follower.chunks) {
+        seen.push({ nuid: chunk.nuid, bytes: chunk.data.byteLength });
+        if (seen.length === 3) {
+          return;
+        }
+      }
+    })();
+    const info = await sut.put({ name: 'prefixed' }, streamOf(...pieces), {
+      chunkPrefix: 'job-1.svc',
+    });
+    await following;
+    await follower.stop();
+    expect(info.nuid).toMatch(/^job-1\.svc\.\w+$/);
+    expect(seen).toEqual([
+      { nuid: info.nuid, bytes: MiB },
+      { nuid: info.nuid, bytes: MiB },
+      { nuid: info.nuid, bytes: data.length - 2 * MiB },
+    ]);
+    // Still an object of the store's own layout: the library reads it.
+    const got = await library.get('prefixed');
+    expect(await readAll(got!.data)).toBe(sha256(data));
+    await expect(sut.info('prefixed')).resolves.toMatchObject({ nuid: info.nuid, chunks: 3 });
+    await expect(sut.put({ name: 'bad' }, streamOf(data), { chunkPrefix: 'a.>' })).rejects.toThrow(
+      'not a chunk prefix',
+    );
+  });
 });

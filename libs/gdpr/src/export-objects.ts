@@ -6,7 +6,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
-import type { ObjectInfo, ObjectStore, ObjectStoreMeta } from '@nats-io/obj';
+import type { ObjectInfo, ObjectStore, ObjectStoreMeta, ObjectStorePutOpts } from '@nats-io/obj';
 import { GDPR_EXPORTS_BUCKET } from '@sotto/contracts';
 
 /** Largest chunk: a NATS message's payload limit by default (the library's default is 128 KiB). */
@@ -20,7 +20,30 @@ const READ_STALL_MS = 30_000;
 const DIGEST_PREFIX = 'SHA-256=';
 
 /** The meta record of an object, as the NATS object store keeps it (ADR-20). */
-type StoredObjectInfo = Omit<ObjectInfo, 'revision' | 'headers'>;
+export type StoredObjectInfo = Omit<ObjectInfo, 'revision' | 'headers'>;
+
+/** Subject tokens: a chunk prefix is one or more, dot-separated. */
+const CHUNK_PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+export interface PutOptions extends ObjectStorePutOpts {
+  /**
+   * Publishes the chunks under `$O.<bucket>.C.<prefix>.<nuid>` instead of `$O.<bucket>.C.<nuid>`,
+   * so that a reader who knows the prefix can follow them while they are written (`follow`).
+   */
+  chunkPrefix?: string;
+}
+
+/** A chunk seen by `follow`: which write it belongs to, and its bytes. */
+export interface FollowedChunk {
+  /** The object's `nuid` once written: `<prefix>.<rest>.<nuid>`. */
+  nuid: string;
+  data: Uint8Array;
+}
+
+export interface ChunkFollower {
+  chunks: AsyncIterable<FollowedChunk>;
+  stop(): Promise<void>;
+}
 
 /**
  * Puts and reads objects of the exports bucket in the NATS object store's own layout, so that the
@@ -48,10 +71,18 @@ export class ExportObjects implements Pick<ObjectStore, 'put'> {
    * purged, as the library does). The object appears only once every chunk is stored. Of `meta`,
    * the name, description and metadata are kept (no headers, no links).
    */
-  async put(meta: ObjectStoreMeta, data: ReadableStream<Uint8Array>): Promise<ObjectInfo> {
+  async put(
+    meta: ObjectStoreMeta,
+    data: ReadableStream<Uint8Array>,
+    options: PutOptions = {},
+  ): Promise<ObjectInfo> {
     const jsm = await this.manager();
     const previous = await this.info(meta.name);
-    const id = nuid.next();
+    if (options.chunkPrefix !== undefined && !CHUNK_PREFIX.test(options.chunkPrefix)) {
+      throw new Error(`${options.chunkPrefix} is not a chunk prefix of subject tokens`);
+    }
+    const id =
+      options.chunkPrefix === undefined ? nuid.next() : `${options.chunkPrefix}.${nuid.next()}`;
     const chunkSubject = this.chunkSubject(id);
     const chunkBytes = Math.min(MAX_CHUNK_BYTES, this.nc.info?.max_payload ?? MAX_CHUNK_BYTES);
     const hash = createHash('sha256');
@@ -114,7 +145,7 @@ export class ExportObjects implements Pick<ObjectStore, 'put'> {
     if (info.options?.link) {
       throw new Error(`object ${name} is a link, which the exports bucket never holds`);
     }
-    const expected = digestOf(info);
+    const expected = objectDigest(info);
     const chunkSubject = this.chunkSubject(info.nuid);
     const jsm = await this.manager();
     const stream = await jsm.streams.info(this.stream, { subjects_filter: chunkSubject });
@@ -156,7 +187,30 @@ export class ExportObjects implements Pick<ObjectStore, 'put'> {
     }
   }
 
-  private async info(name: string): Promise<StoredObjectInfo | null> {
+  /**
+   * Follows the chunks published under `prefix` (see `PutOptions`), from the first one the
+   * stream holds, as they are written: a reader can start on an object before it is complete.
+   * Whether what was read is the object is only known once its meta record is written: compare
+   * the `nuid`, count, size and digest with `info`.
+   */
+  async follow(prefix: string): Promise<ChunkFollower> {
+    if (!CHUNK_PREFIX.test(prefix)) {
+      throw new Error(`${prefix} is not a chunk prefix of subject tokens`);
+    }
+    const chunkSubjects = this.chunkSubject(`${prefix}.>`);
+    const nuidStart = this.chunkSubject('').length;
+    const consumer = await this.js.consumers.get(this.stream, { filter_subjects: chunkSubjects });
+    const messages = await consumer.consume({ max_messages: READ_AHEAD_CHUNKS });
+    async function* chunks(): AsyncGenerator<FollowedChunk> {
+      for await (const msg of messages) {
+        yield { nuid: msg.subject.slice(nuidStart), data: msg.data };
+      }
+    }
+    return { chunks: chunks(), stop: () => messages.close().then(() => undefined) };
+  }
+
+  /** The object's meta record, or null when there is none. */
+  async info(name: string): Promise<StoredObjectInfo | null> {
     const jsm = await this.manager();
     const stored = await jsm.streams.getMessage(this.stream, {
       last_by_subj: this.metaSubject(name),
@@ -246,7 +300,8 @@ function base64UrlPadded(bytes: Buffer): string {
   return bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-function digestOf(info: StoredObjectInfo): Buffer {
+/** The SHA-256 of an object's bytes, from its meta record. */
+export function objectDigest(info: Pick<StoredObjectInfo, 'name' | 'digest'>): Buffer {
   if (!info.digest.startsWith(DIGEST_PREFIX)) {
     throw new Error(`object ${info.name} has an unknown digest type`);
   }

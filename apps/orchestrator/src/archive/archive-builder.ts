@@ -1,13 +1,11 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { ZipFile, type ReadStreamOptions } from 'yazl';
 import type { ObjectSource } from './object-source';
-import { csvHeader, csvLine } from './csv';
-import { HashedOutput } from './hashed-output';
-import { ndjsonLines, type NdjsonLine } from './ndjson';
+import { DatasetFiles, type WrittenDataset } from './dataset-files';
+import { DeflatedPart } from './deflated-part';
+import { inlineTransforms, type DatasetTransforms } from './dataset-transform';
+import { ndjsonLines } from './ndjson';
+import { ZipWriter } from './zip-writer';
 
 export interface ArchiveDataset {
   name: string;
@@ -56,37 +54,46 @@ export interface Manifest {
   services: Record<string, ManifestService>;
 }
 
-// An archive is downloaded once: zlib's fastest level costs a fraction of the default (6) and
-// the zip is only a few per cent larger.
-const ENTRY_OPTIONS: Partial<ReadStreamOptions> = { mode: 0o100600, compressionLevel: 1 };
-// How far the rows may run ahead of the zip's deflate (zlib's threads) and of the disk: a few
-// chunks, so that parsing and compressing overlap instead of waiting for each other per chunk.
-const ENTRY_BUFFER_BYTES = 8 * 1024 * 1024;
-const FILE_BUFFER_BYTES = 4 * 1024 * 1024;
 const NEWLINE = Buffer.from('\n');
-const SEPARATOR = Buffer.from(',\n');
+
+export interface BuildOptions {
+  /** Where the rows are parsed and formatted: a worker thread in the service. */
+  transforms?: DatasetTransforms;
+  /**
+   * A dataset's files written beforehand, while the service was still writing its object
+   * (`ExportTail`); undefined when there are none, or they are not of the object as it ended.
+   */
+  prebuilt?: (service: string, dataset: ArchiveDataset) => Promise<WrittenDataset | undefined>;
+  /** Lowered by tests only, to check ZIP64 without writing 4 GiB. */
+  zip64Above?: number;
+}
 
 /**
  * Writes the export archive to `zipPath`, streaming: each dataset is read from the object source
- * once (twice when its columns are unknown); its JSON file goes straight into the zip while its
- * CSV file is written to a temporary file, added right after. Nothing is held whole in memory,
- * and the zip appears under its name only once complete.
+ * once (twice when its columns are unknown) and becomes a JSON and a CSV file, deflated side by
+ * side into part files while the rows are read; the zip then copies the parts. Nothing is held
+ * whole in memory, and the zip appears under its name only once complete.
  */
 export async function buildArchive(
   input: ArchiveInput,
   objects: ObjectSource,
   zipPath: string,
+  options: BuildOptions = {},
 ): Promise<Manifest> {
   const partsDir = `${zipPath}.parts`;
   const partial = `${zipPath}.partial`;
   await rm(partsDir, { recursive: true, force: true });
   await mkdir(partsDir, { recursive: true, mode: 0o700 });
-  const zip = new ZipFile();
-  const failed = new AbortController();
-  const written = pipeline(zip.outputStream, createWriteStream(partial, { mode: 0o600 }));
-  // A write failure stops every wait for the zip to take more data.
-  written.catch((error: unknown) => failed.abort(error));
-  const archive: ArchiveWriter = { zip, objects, partsDir, signal: failed.signal };
+  const out = await open(partial, 'w', 0o600);
+  const zip = new ZipWriter(out, input.createdAt, options.zip64Above);
+  const archive: ArchiveWriter = {
+    zip,
+    objects,
+    partsDir,
+    transforms: options.transforms ?? inlineTransforms,
+    prebuilt: options.prebuilt,
+    parts: 0,
+  };
   try {
     const manifest: Manifest = {
       formatVersion: 1,
@@ -104,19 +111,16 @@ export async function buildArchive(
       }
       manifest.services[service.name] = entry;
     }
-    zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'), 'manifest.json', {
-      mode: 0o100600,
-    });
-    zip.end();
-    await written;
+    await zip.addBuffer(
+      'manifest.json',
+      Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'),
+    );
+    await zip.finish();
+    await out.close();
     await rename(partial, zipPath);
     return manifest;
   } catch (error) {
-    // Stops the pipeline: the partial zip is then removed.
-    if (zip.outputStream instanceof Readable) {
-      zip.outputStream.destroy();
-    }
-    await written.catch(() => undefined);
+    await out.close().catch(() => undefined);
     await rm(partial, { force: true });
     throw error;
   } finally {
@@ -125,17 +129,17 @@ export async function buildArchive(
 }
 
 interface ArchiveWriter {
-  zip: ZipFile;
+  zip: ZipWriter;
   objects: ObjectSource;
   partsDir: string;
-  signal: AbortSignal;
+  transforms: DatasetTransforms;
+  prebuilt: BuildOptions['prebuilt'];
+  /** Part files made so far: their names. */
+  parts: number;
 }
 
-/** A zip entry whose content is written while the zip reads it. */
-function streamedEntry(archive: ArchiveWriter, path: string): HashedOutput {
-  const entry = new PassThrough({ highWaterMark: ENTRY_BUFFER_BYTES });
-  archive.zip.addReadStreamLazy(path, ENTRY_OPTIONS, (ready) => ready(null, entry));
-  return new HashedOutput(entry, archive.signal);
+function partPath(archive: ArchiveWriter): string {
+  return join(archive.partsDir, `${archive.parts++}.deflate`);
 }
 
 async function addDataset(
@@ -143,58 +147,31 @@ async function addDataset(
   service: string,
   dataset: ArchiveDataset,
 ): Promise<ManifestDataset> {
+  // Service and dataset names are contract-checked ([a-z0-9_-]): safe in paths.
   const source = `${service}/${dataset.name}`;
-  const columns = dataset.columns ?? (await keysOf(archive.objects, dataset.object, source));
+  let written = await archive.prebuilt?.(service, dataset);
+  if (written === undefined) {
+    const columns = dataset.columns ?? (await keysOf(archive.objects, dataset.object, source));
+    const files = new DatasetFiles(archive.transforms, source, columns, () => partPath(archive));
+    try {
+      for await (const chunk of await archive.objects.open(dataset.object)) {
+        await files.push(chunk as Buffer);
+      }
+      written = await files.finish();
+    } catch (error) {
+      files.destroy();
+      throw error;
+    }
+  }
   const jsonPath = `${source}.json`;
   const csvPath = `${source}.csv`;
-  // Service and dataset names are contract-checked ([a-z0-9_-]): safe as path segments.
-  await mkdir(join(archive.partsDir, service), { recursive: true, mode: 0o700 });
-  const csvFile = join(archive.partsDir, csvPath);
-  const json = streamedEntry(archive, jsonPath);
-  const csv = new HashedOutput(
-    createWriteStream(csvFile, { mode: 0o600, highWaterMark: FILE_BUFFER_BYTES }),
-    archive.signal,
-  );
-  let rows = 0;
-  try {
-    await json.write(Buffer.from('['));
-    if (columns.length > 0) {
-      await csv.write(Buffer.from(csvHeader(columns), 'utf8'));
-    }
-    for await (const lines of ndjsonLines(await archive.objects.open(dataset.object), source)) {
-      // One write per batch of lines to each file.
-      await json.write(jsonPiece(lines, rows === 0));
-      await csv.write(Buffer.from(csvPiece(columns, lines), 'utf8'));
-      rows += lines.length;
-    }
-    await json.write(Buffer.from(rows === 0 ? ']\n' : '\n]\n'));
-  } catch (error) {
-    json.destroy();
-    csv.destroy();
-    throw error;
-  }
-  const hashes = { [jsonPath]: await json.end(false), [csvPath]: await csv.end() };
-  archive.zip.addReadStreamLazy(csvPath, ENTRY_OPTIONS, (ready) =>
-    ready(null, createReadStream(csvFile, { highWaterMark: FILE_BUFFER_BYTES })),
-  );
-  return { name: dataset.name, rows, files: hashes };
-}
-
-// The lines' own bytes, each checked to be a JSON object: together an array's elements.
-function jsonPiece(lines: readonly NdjsonLine[], first: boolean): Buffer {
-  const parts: Buffer[] = [];
-  lines.forEach((line, index) => {
-    parts.push(first && index === 0 ? NEWLINE : SEPARATOR, line.json);
-  });
-  return Buffer.concat(parts);
-}
-
-function csvPiece(columns: readonly string[], lines: readonly NdjsonLine[]): string {
-  let text = '';
-  for (const line of lines) {
-    text += csvLine(columns, line.row);
-  }
-  return text;
+  await archive.zip.addDeflated(jsonPath, written.json);
+  await archive.zip.addDeflated(csvPath, written.csv);
+  return {
+    name: dataset.name,
+    rows: written.rows,
+    files: { [jsonPath]: written.json.sha256, [csvPath]: written.csv.sha256 },
+  };
 }
 
 /** `logs/<service>.log`, the service's lines as they came; lines counted here, not trusted. */
@@ -204,7 +181,7 @@ async function addLogs(
   logs: ArchiveLogs,
 ): Promise<ManifestLogs> {
   const file = `logs/${service}.log`;
-  const out = streamedEntry(archive, file);
+  const out = new DeflatedPart(partPath(archive));
   let lines = 0;
   let last = NEWLINE[0];
   try {
@@ -224,8 +201,10 @@ async function addLogs(
     out.destroy();
     throw error;
   }
+  const written = await out.end();
+  await archive.zip.addDeflated(file, written);
   // A last line without its line end is a line too.
-  return { file, lines: last === NEWLINE[0] ? lines : lines + 1, sha256: await out.end(false) };
+  return { file, lines: last === NEWLINE[0] ? lines : lines + 1, sha256: written.sha256 };
 }
 
 // The union of the rows' keys in order of appearance, for a dataset nobody described.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { collectedLogObjectName, collectedObjectName } from '@sotto/contracts';
 import type { JobServiceRecord, JobState } from '../jobs/job-state';
+import { inlineTransforms } from './dataset-transform';
 import { ExportArchives } from './export-archives';
 import type { ObjectSource } from './object-source';
 
@@ -67,7 +68,11 @@ describe('ExportArchives', () => {
         [collectedLogObjectName(jobId, 'roster'), 'a line\n'],
       ]),
     );
-    sut = new ExportArchives(objects, { EXPORT_DIR: dir, EXPORT_RETENTION_HOURS: 24 });
+    sut = new ExportArchives(
+      objects,
+      { EXPORT_DIR: dir, EXPORT_RETENTION_HOURS: 24 },
+      inlineTransforms,
+    );
   });
 
   afterEach(async () => {

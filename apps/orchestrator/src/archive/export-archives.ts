@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -13,7 +14,10 @@ import { GdprBus } from '../bus/gdpr-bus';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator.config';
 import { collectedDatasets, isOwnObject, type JobState } from '../jobs/job-state';
 import { buildArchive, type ArchiveInput } from './archive-builder';
+import { DATASET_TRANSFORMS, type DatasetTransforms } from './dataset-transform';
+import { ExportTail, type ChunkSource, type TailedDataset } from './export-tail';
 import type { ObjectSource } from './object-source';
+import { WorkerTransforms } from './worker-transforms';
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
@@ -21,21 +25,38 @@ const DOWNLOAD_CHUNK_BYTES = 1024 * 1024;
 /** The registered datasets of each service: where the CSV columns come from. */
 export type AnnouncedDatasets = ReadonlyMap<string, readonly DatasetDescription[]>;
 
+/** The objects the services wrote; with `ChunkSource`, also while they are being written. */
+export type ArchiveObjects = ObjectSource & Partial<ChunkSource>;
+
+/** A tail that was never used (its job failed, or another replica wrote the archive) stops then. */
+const TAIL_GRACE_MS = 60_000;
+
 /** Export archives on disk: written once a job's services answered, kept for a while, then deleted. */
 @Injectable()
 export class ExportArchives implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('archives');
   private readonly dir: string;
   private readonly retentionMs: number;
+  private readonly transforms: DatasetTransforms;
+  private readonly ownTransforms: WorkerTransforms | undefined;
+  private readonly tails = new Map<string, { tail: ExportTail; expiry: NodeJS.Timeout }>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(GdprBus) private readonly objects: ObjectSource,
+    @Inject(GdprBus) private readonly objects: ArchiveObjects,
     @Inject(ORCHESTRATOR_CONFIG)
     config: Pick<OrchestratorConfig, 'EXPORT_DIR' | 'EXPORT_RETENTION_HOURS'>,
+    // Tests give the rows' transform; the service parses them on a worker thread of its own.
+    @Optional() @Inject(DATASET_TRANSFORMS) transforms?: DatasetTransforms,
   ) {
     this.dir = resolve(config.EXPORT_DIR);
     this.retentionMs = config.EXPORT_RETENTION_HOURS * 3600 * 1000;
+    if (transforms === undefined) {
+      this.ownTransforms = new WorkerTransforms();
+      this.transforms = this.ownTransforms;
+    } else {
+      this.transforms = transforms;
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,8 +71,36 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
     this.sweeper.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
+    await Promise.all([...this.tails.keys()].map((jobId) => this.unfollow(jobId)));
+    await this.ownTransforms?.close();
+  }
+
+  /**
+   * Starts building an export's dataset files from the chunks the services write, before they
+   * answer (`ExportTail`). Only an optimisation: `build` reads whatever the tail could not give.
+   */
+  async follow(jobId: string, until: Date, announced: AnnouncedDatasets): Promise<void> {
+    const { followChunks, info, digestOf } = this.objects;
+    if (followChunks === undefined || info === undefined || digestOf === undefined) {
+      return;
+    }
+    const datasets: TailedDataset[] = [...announced].flatMap(([service, described]) =>
+      described.map((d) => ({ service, dataset: d.name, columns: d.columns })),
+    );
+    const tail = new ExportTail(jobId, datasets, join(this.dir, `${jobId}.tail`), this.transforms, {
+      followChunks: followChunks.bind(this.objects),
+      info: info.bind(this.objects),
+      digestOf: digestOf.bind(this.objects),
+    });
+    await tail.start();
+    const expiry = setTimeout(
+      () => void this.unfollow(jobId),
+      Math.max(0, until.getTime() - Date.now()) + TAIL_GRACE_MS,
+    );
+    expiry.unref();
+    this.tails.set(jobId, { tail, expiry });
   }
 
   /** Writes the archive of an export whose services all answered. */
@@ -75,13 +124,32 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
         ...(service.logs ? { logs: { object: service.logs.object } } : {}),
       })),
     };
-    const manifest = await buildArchive(input, this.objects, this.pathOf(state.job.id));
+    const tail = this.tails.get(state.job.id)?.tail;
+    let prebuilt = 0;
+    const manifest = await buildArchive(input, this.objects, this.pathOf(state.job.id), {
+      transforms: this.transforms,
+      prebuilt: async (service, dataset) => {
+        const written = await tail?.take(service, dataset.name, dataset.object, dataset.columns);
+        prebuilt += written === undefined ? 0 : 1;
+        return written;
+      },
+    }).finally(() => this.unfollow(state.job.id));
     const rows = Object.values(manifest.services)
       .flatMap((service) => service.datasets)
       .reduce((sum, dataset) => sum + dataset.rows, 0);
     this.logger.debug(
-      `job ${state.job.id}: archive of ${rows} row(s) written in ${Math.round(performance.now() - started)} ms`,
+      `job ${state.job.id}: archive of ${rows} row(s) written in ` +
+        `${Math.round(performance.now() - started)} ms (${prebuilt} dataset(s) built as collected)`,
     );
+  }
+
+  private async unfollow(jobId: string): Promise<void> {
+    const following = this.tails.get(jobId);
+    this.tails.delete(jobId);
+    if (following !== undefined) {
+      clearTimeout(following.expiry);
+      await following.tail.stop();
+    }
   }
 
   /** Deletes collected rows and log lines from the object store once archived, or not needed. */

@@ -8,8 +8,16 @@ import {
 } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import { GDPR_ANNOUNCE_STREAM, GdprRequest, gdprSubjects } from '@sotto/contracts';
-import { ExportObjects, ensureGdprExportsBucket, ensureGdprStreams } from '@sotto/gdpr';
+import {
+  ExportObjects,
+  ensureGdprExportsBucket,
+  ensureGdprStreams,
+  objectDigest,
+  type ChunkFollower,
+  type StoredObjectInfo,
+} from '@sotto/gdpr';
 import { NatsClient, encodeJson } from '@sotto/nats';
+import type { ChunkSource } from '../archive/export-tail';
 import type { ObjectSource } from '../archive/object-source';
 import { DurableConsumer, type DurableConsumerOptions } from './durable-consumer';
 import { errorName } from './error-text';
@@ -19,7 +27,7 @@ import { errorName } from './error-text';
  * for announcements and results, and the object store the services put collected rows in.
  */
 @Injectable()
-export class GdprBus implements OnModuleInit, OnApplicationShutdown, ObjectSource {
+export class GdprBus implements OnModuleInit, OnApplicationShutdown, ObjectSource, ChunkSource {
   private readonly logger = new Logger('gdpr-bus');
   private js!: JetStreamClient;
   private jsm!: JetStreamManager;
@@ -89,6 +97,18 @@ export class GdprBus implements OnModuleInit, OnApplicationShutdown, ObjectSourc
 
   async delete(name: string): Promise<void> {
     await this.objects.delete(name);
+  }
+
+  followChunks(prefix: string): Promise<ChunkFollower> {
+    return this.exportObjects.follow(prefix);
+  }
+
+  info(name: string): Promise<StoredObjectInfo | null> {
+    return this.exportObjects.info(name);
+  }
+
+  digestOf(info: Pick<StoredObjectInfo, 'name' | 'digest'>): Buffer {
+    return objectDigest(info);
   }
 
   async onApplicationShutdown(): Promise<void> {

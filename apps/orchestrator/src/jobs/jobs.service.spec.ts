@@ -121,6 +121,10 @@ class FakeArchives implements Archives {
     const logs = Object.fromEntries(state.services.map((s) => [s.service, s.logs]));
     this.built.push({ jobId: state.job.id, announced, logs });
   }
+  readonly followed: string[] = [];
+  async follow(jobId: string): Promise<void> {
+    this.followed.push(jobId);
+  }
   async discard(objects: readonly string[]): Promise<void> {
     this.discarded.push(...objects);
   }
@@ -193,6 +197,8 @@ describe('JobsService', () => {
       { service: 'accounts', request: { jobId: job.id, kind: 'collect', subject: SUBJECT } },
       { service: 'roster', request: { jobId: job.id, kind: 'collect', subject: SUBJECT } },
     ]);
+    // The archive follows the rows as they are collected.
+    expect(archives.followed).toEqual([job.id]);
   });
 
   it('refuses to start while no service ever registered, and makes no job', async () => {
@@ -284,6 +290,7 @@ describe('JobsService', () => {
   it('completes an erasure when every service answered, with what was deleted and kept', async () => {
     const job = await sut.start('erasure', SUBJECT, 'hash');
     expect(publisher.published.map((p) => p.request.kind)).toEqual(['forget', 'forget']);
+    expect(archives.followed).toEqual([]);
     await sut.handleResult(forget(job.id, 'accounts', 1));
     expect((await sut.get(job.id)).status).toBe('running');
     await sut.handleResult(forget(job.id, 'roster', 4, 2));

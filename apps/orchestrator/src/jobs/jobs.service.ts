@@ -37,7 +37,7 @@ import { JobsRepository, type JobStore } from './jobs.repository';
 // What the service needs from its collaborators, so unit tests can hand in small fakes.
 export type ServiceRegistry = Pick<RegistryRepository, 'list'>;
 export type RequestPublisher = Pick<GdprBus, 'publishRequest'>;
-export type Archives = Pick<ExportArchives, 'build' | 'discard'>;
+export type Archives = Pick<ExportArchives, 'build' | 'discard' | 'follow'>;
 
 const DEADLINE_CHECK_MS = 1000;
 const LIST_LIMIT = 100;
@@ -101,6 +101,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       deadlineAt: new Date(createdAt.getTime() + this.deadlineMs),
     });
     const jobId = created.job.id;
+    if (kind === 'export') {
+      await this.followExport(created);
+    }
     try {
       await this.publish(created, created.services);
     } catch (error) {
@@ -113,6 +116,22 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const running = await this.transition(jobId, markRunning);
     return toJobView(running ?? created);
+  }
+
+  // The archive starts on the rows while they are collected; without that (the bus refused a
+  // consumer) it is written the usual way once every service answered, only later.
+  private async followExport(state: JobState): Promise<void> {
+    try {
+      await this.archives.follow(state.job.id, state.job.deadlineAt, await this.announced());
+    } catch (error) {
+      this.logger.warn(
+        `job ${state.job.id}: rows will be read once collected: ${errorName(error)}`,
+      );
+    }
+  }
+
+  private async announced(): Promise<Map<string, DatasetDescription[]>> {
+    return new Map((await this.registry.list()).map((s) => [s.service, s.datasets]));
   }
 
   /** The services a job would ask now; Unavailable while none ever announced itself. */
@@ -269,11 +288,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       if (!state || !awaitsArchive(state)) {
         return;
       }
-      const announced = new Map<string, DatasetDescription[]>(
-        (await this.registry.list()).map((s) => [s.service, s.datasets]),
-      );
       const started = performance.now();
-      await this.archives.build(state, announced);
+      await this.archives.build(state, await this.announced());
       const built = performance.now();
       await this.transition(jobId, (s) => completeExport(s, new Date()));
       const completed = performance.now();
