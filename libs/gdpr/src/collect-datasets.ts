@@ -17,6 +17,7 @@ export interface CollectTarget {
 }
 
 const encoder = new TextEncoder();
+const NEWLINE = 0x0a;
 
 /**
  * Streams each dataset the provider yields into its own NDJSON object, page by page, so a dataset
@@ -124,7 +125,10 @@ class DatasetReader {
 
 /** NDJSON: one JSON object per line, each line ending in `\n`. */
 function encodePage(page: ProvidedPage): Uint8Array {
-  return encoder.encode('ndjson' in page ? page.ndjson : serialise(page.rows));
+  if (!('ndjson' in page)) {
+    return encoder.encode(serialise(page.rows));
+  }
+  return typeof page.ndjson === 'string' ? encoder.encode(page.ndjson) : page.ndjson;
 }
 
 function serialise(rows: CollectedPage['rows']): string {
@@ -138,7 +142,10 @@ function serialise(rows: CollectedPage['rows']): string {
  */
 function checkedCount(service: string, page: CollectedNdjsonPage): number {
   const { dataset, ndjson, count } = page;
-  if (ndjson !== '' && !ndjson.endsWith('\n')) {
+  if (
+    ndjson.length > 0 &&
+    ndjson[ndjson.length - 1] !== (typeof ndjson === 'string' ? '\n' : NEWLINE)
+  ) {
     throw new GdprContractError(`${service} yielded ${dataset} text not ending in a newline`);
   }
   const lines = countLines(ndjson);
@@ -150,9 +157,16 @@ function checkedCount(service: string, page: CollectedNdjsonPage): number {
   return count;
 }
 
-function countLines(text: string): number {
+function countLines(ndjson: string | Uint8Array): number {
   let lines = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+  if (typeof ndjson === 'string') {
+    for (let at = ndjson.indexOf('\n'); at !== -1; at = ndjson.indexOf('\n', at + 1)) {
+      lines++;
+    }
+    return lines;
+  }
+  const bytes = Buffer.from(ndjson.buffer, ndjson.byteOffset, ndjson.byteLength);
+  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) {
     lines++;
   }
   return lines;

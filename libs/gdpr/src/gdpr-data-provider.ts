@@ -17,7 +17,8 @@ export interface CollectedPage {
  */
 export interface CollectedNdjsonPage {
   dataset: string;
-  ndjson: string;
+  /** Text, or its UTF-8 bytes (passed on as they are). */
+  ndjson: string | Uint8Array;
   count: number;
 }
 

@@ -121,19 +121,55 @@ describe('ArchiveRepository', () => {
     expect(await sut.bounds('nobody@example.org')).toBeUndefined();
   });
 
-  it('collects an owner’s messages page by page with the sender as from', async () => {
-    const first = await sut.collect(juliet, undefined, 4);
-    expect(first.map((r) => r.id)).toEqual([id(1), id(2), id(3), id(4)]);
-    // 1 and 3 came in (from Romeo's resource), 2 and 4 were sent by Juliet.
-    expect(first.map((r) => r.from)).toEqual([
-      `${romeo}/orchard`,
-      juliet,
-      `${romeo}/phone`,
-      juliet,
-    ]);
-    expect(first[0]?.message).toBe(row(1, juliet, romeo).stanza);
-    const rest = await sut.collect(juliet, id(4), 4);
-    expect(rest.map((r) => r.id)).toEqual([id(5), id(6)]);
+  it('collects an owner’s archive as NDJSON from the database, with the sender as from', async () => {
+    // Characters JSON must escape or may leave as they are, in the stanza and in a resource.
+    const awkward = {
+      ...row(7, juliet, nurse, 'Ä "quoted" \\ 😀'),
+      stanza:
+        `<message xmlns='jabber:client'><body>"q" \\ line\nbreak\ttab\r` +
+        `\u0001\u0002\u001f\u007f é 😀 \u2028 </ & ></body></message>`,
+    };
+    await sut.insert([awkward]);
+    const message = (n: number) => row(n, juliet, romeo).stanza;
+    // Exactly the lines JSON.stringify gives, keys in column order, in archive order.
+    const expected = [
+      // 1 and 3 came in (from Romeo's resources), 2 and 4 were sent by Juliet.
+      { id: id(1), from: `${romeo}/orchard`, message: message(1) },
+      { id: id(2), from: juliet, message: message(2) },
+      { id: id(3), from: `${romeo}/phone`, message: message(3) },
+      { id: id(4), from: juliet, message: message(4) },
+      { id: id(5), from: nurse, message: message(5) },
+      { id: id(6), from: juliet, message: message(6) },
+      { id: id(7), from: `${nurse}/Ä "quoted" \\ 😀`, message: awkward.stanza },
+    ];
+    const collected: Buffer[] = [];
+    for await (const chunk of sut.collectNdjson(juliet)) {
+      collected.push(chunk);
+    }
+    expect(Buffer.concat(collected).toString('utf8')).toBe(
+      expected.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
+    const none: Buffer[] = [];
+    for await (const chunk of sut.collectNdjson("nobody@example.org' OR ''='")) {
+      none.push(chunk);
+    }
+    expect(Buffer.concat(none).length).toBe(0);
+  });
+
+  it('gives its connection up when a collect is stopped half way', async () => {
+    const many = Array.from({ length: 3000 }, (_, n) => row(1000 + n, romeo, juliet));
+    await sut.insert(many);
+    for await (const chunk of sut.collectNdjson(romeo)) {
+      expect(chunk.length).toBeGreaterThan(0);
+      break;
+    }
+    // The pool still answers: no connection was left in the middle of a COPY.
+    expect((await sut.bounds(romeo))?.first.id).toBe(id(1));
+    let lines = 0;
+    for await (const chunk of sut.collectNdjson(romeo)) {
+      lines += chunk.toString('utf8').split('\n').length - 1;
+    }
+    expect(lines).toBe(4 + 3000);
   });
 
   it('deletes one owner’s archive and counts the copies others keep', async () => {

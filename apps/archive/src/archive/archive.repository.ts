@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ArchiveFilter, PageRequest } from '../mam/archive-query';
-import type { ArchiveRow, CollectedMessage, StoredMessage } from './archive-row';
+import type { ArchiveRow, StoredMessage } from './archive-row';
 import { ArchivedMessageEntity } from './archived-message.entity';
 import { filterConditions, SqlParams } from './filter-sql';
 
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+/** The sender of an archived message: the owner for one sent, the other party as it came. */
+const SENDER_SQL = `CASE WHEN direction = 'out' THEN owner_jid
+                         WHEN with_resource IS NULL THEN with_jid
+                         ELSE with_jid || '/' || with_resource END`;
 
 interface StoredRow {
   id: string;
@@ -108,25 +114,48 @@ export class ArchiveRepository {
   }
 
   /**
-   * One page of the owner's archive as the GDPR export shows it, after `afterId` in archive
-   * order. `from` is the sender: the owner (bare) for a sent message, the other party as the
-   * message came (full when it named a resource) for a received one.
+   * The owner's whole archive as the GDPR export shows it (`mam_pm`: id, from, message), as
+   * NDJSON bytes straight from PostgreSQL: one `row_to_json` text per line, in archive order. The chunks are
+   * the database's: a line may span two of them.
+   *
+   * Why COPY: the process neither decodes nor builds nor serialises an object per row, and
+   * passes the bytes on as they came (for 100 000 messages, about a second of CPU less, on the
+   * same cores as the database). COPY takes no parameters, so the owner is an escaped literal.
+   * The CSV format with delimiter and quote bytes that JSON text never holds raw (control
+   * characters are escaped in it) writes each JSON text as it is, ended by `\n`.
    */
-  collect(owner: string, afterId: string | undefined, limit: number): Promise<CollectedMessage[]> {
-    return this.indexed((manager) =>
-      manager.query<CollectedMessage[]>(
-        `SELECT id,
-                CASE WHEN direction = 'out' THEN owner_jid
-                     WHEN with_resource IS NULL THEN with_jid
-                     ELSE with_jid || '/' || with_resource END AS "from",
-                stanza AS message
-         FROM archived_messages
-         WHERE owner_jid = $1 AND id > $2::uuid
-         ORDER BY id
-         LIMIT $3`,
-        [owner, afterId ?? NIL_UUID, limit],
-      ),
-    );
+  async *collectNdjson(owner: string): AsyncGenerator<Buffer> {
+    const driver = this.dataSource.driver as PostgresDriver;
+    const [client, release] = (await driver.obtainMasterConnection()) as [
+      PoolClient,
+      (error?: Error | boolean) => void,
+    ];
+    let finished = false;
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const copy = client.query(
+        copyTo(
+          `COPY (SELECT row_to_json(r) FROM (
+             SELECT id,
+                    ${SENDER_SQL} AS "from",
+                    stanza AS message
+             FROM archived_messages
+             WHERE owner_jid = ${client.escapeLiteral(owner)}
+             ORDER BY id) r)
+           TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`,
+        ),
+      );
+      for await (const chunk of copy) {
+        yield chunk as Buffer;
+      }
+      await client.query('COMMIT');
+      finished = true;
+    } finally {
+      // Failed or stopped half way, the connection may still be in the COPY: it is closed
+      // rather than handed back to the pool.
+      release(finished ? undefined : new Error('the archive collect did not finish'));
+    }
   }
 
   /** Deletes the owner's whole archive; the number of messages deleted. */

@@ -1,10 +1,9 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import type { CollectedPage } from '@sotto/gdpr';
+import type { ProvidedPage } from '@sotto/gdpr';
 import type { CollectedMessage } from '../archive/archive-row';
 import type { ArchivePrefs } from '../prefs/archive-prefs';
 import {
   ArchiveGdprProvider,
-  COLLECT_PAGE,
   KEPT_REASON,
   type ArchiveRecords,
   type PrefsRecords,
@@ -19,10 +18,14 @@ function id(n: number): string {
 class FakeArchive implements ArchiveRecords {
   readonly owned = new Map<string, CollectedMessage[]>();
   heldByOthers = 0;
-  async collect(owner: string, afterId: string | undefined, limit: number) {
-    return (this.owned.get(owner) ?? [])
-      .filter((row) => afterId === undefined || row.id > afterId)
-      .slice(0, limit);
+  /** Chunks of 1000 bytes, cut anywhere, as the database's COPY cuts them. */
+  chunkBytes = 1000;
+  async *collectNdjson(owner: string) {
+    const text = (this.owned.get(owner) ?? []).map((row) => `${JSON.stringify(row)}\n`).join('');
+    const bytes = Buffer.from(text);
+    for (let at = 0; at < bytes.length; at += this.chunkBytes) {
+      yield await Promise.resolve(bytes.subarray(at, at + this.chunkBytes));
+    }
   }
   async deleteOwner(owner: string) {
     const count = this.owned.get(owner)?.length ?? 0;
@@ -44,8 +47,8 @@ class FakePrefs implements PrefsRecords {
   }
 }
 
-async function collected(pages: AsyncIterable<CollectedPage>): Promise<CollectedPage[]> {
-  const all: CollectedPage[] = [];
+async function collected(pages: AsyncIterable<ProvidedPage>): Promise<ProvidedPage[]> {
+  const all: ProvidedPage[] = [];
   for await (const page of pages) {
     all.push(page);
   }
@@ -75,25 +78,40 @@ describe('ArchiveGdprProvider', () => {
     sut = new ArchiveGdprProvider(archive, prefs, ingest);
   });
 
-  it('collects the subject’s archive in pages, then their preferences', async () => {
-    const rows = Array.from({ length: COLLECT_PAGE + 2 }, (_, n) => ({
+  it('collects the subject’s archive in pages of whole lines, then their preferences', async () => {
+    // About 3 pages' worth, in chunks that cut lines (and characters) anywhere.
+    const rows = Array.from({ length: 3000 }, (_, n) => ({
       id: id(n),
-      from: juliet,
-      message: `<message>${n}</message>`,
+      from: n % 2 === 0 ? juliet : 'romeo@example.org/orchard',
+      message: `<message><body>${'é'.repeat(n % 700)}</body></message>`,
     }));
     archive.owned.set(juliet, rows);
     archive.owned.set('romeo@example.org', [{ id: id(1), from: 'x', message: 'not hers' }]);
     prefs.saved.set(juliet, { defaultMode: 'roster', always: ['romeo@example.org'], never: [] });
     const pages = await collected(sut.collect('Juliet@Example.org'));
-    expect(pages.map((page) => [page.dataset, page.rows.length])).toEqual([
-      ['mam_pm', COLLECT_PAGE],
-      ['mam_pm', 2],
-      ['mam_prefs', 1],
-    ]);
-    expect(pages.flatMap((page) => (page.dataset === 'mam_pm' ? page.rows : []))).toEqual(rows);
-    expect(pages[2]?.rows).toEqual([
-      { default: 'roster', always: ['romeo@example.org'], never: [] },
-    ]);
+
+    const text = pages.map((page) =>
+      'ndjson' in page ? Buffer.from(page.ndjson).toString('utf8') : '',
+    );
+    expect(pages.map((page) => page.dataset)).toEqual(['mam_pm', 'mam_pm', 'mam_pm', 'mam_prefs']);
+    for (const [index, page] of pages.slice(0, 3).entries()) {
+      // Whole lines, counted right.
+      expect(text[index]?.endsWith('\n')).toBe(true);
+      expect('count' in page && page.count).toBe(text[index]!.split('\n').length - 1);
+    }
+    const lines = text.join('').split('\n').slice(0, -1);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(rows);
+    expect(pages[3]).toEqual({
+      dataset: 'mam_prefs',
+      rows: [{ default: 'roster', always: ['romeo@example.org'], never: [] }],
+    });
+  });
+
+  it('refuses a collect that ends inside a line', async () => {
+    archive.collectNdjson = async function* () {
+      yield await Promise.resolve(Buffer.from('{"id":"1"}\n{"id":'));
+    };
+    await expect(collected(sut.collect(juliet))).rejects.toThrow('ended inside a line');
   });
 
   it('collects nothing for a subject without data or that does not prepare', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DatasetDescription, ForgottenDataset } from '@sotto/contracts';
-import type { CollectedPage, GdprDataProvider } from '@sotto/gdpr';
+import type { GdprDataProvider, ProvidedPage } from '@sotto/gdpr';
 import { pseudonym } from '@sotto/logging';
 import { ArchiveRepository } from '../archive/archive.repository';
 import { IngestProgress } from '../ingest/ingest-progress';
@@ -20,12 +20,13 @@ export const ARCHIVE_DATASETS: DatasetDescription[] = [
 
 export const KEPT_REASON = 'the other party’s copies of 1:1 messages';
 
-/** Rows read per query while collecting: big enough for few round trips, small in memory. */
-export const COLLECT_PAGE = 5000;
+/** Bytes of NDJSON per page handed on: about the object store's chunk, small in memory. */
+export const COLLECT_PAGE_BYTES = 1024 * 1024;
+const NEWLINE = 0x0a;
 
 export type ArchiveRecords = Pick<
   ArchiveRepository,
-  'collect' | 'deleteOwner' | 'countHeldByOthers'
+  'collectNdjson' | 'deleteOwner' | 'countHeldByOthers'
 >;
 export type PrefsRecords = Pick<PrefsRepository, 'find' | 'delete'>;
 
@@ -44,42 +45,21 @@ export class ArchiveGdprProvider implements GdprDataProvider {
     @Inject(IngestProgress) private readonly ingest: Pick<IngestProgress, 'caughtUp'>,
   ) {}
 
-  async *collect(subject: string): AsyncGenerator<CollectedPage> {
+  async *collect(subject: string): AsyncGenerator<ProvidedPage> {
     const jid = preparedSubject(subject);
     if (jid === null) {
       return;
     }
-    // Keyset pages in archive order; the next page is read while this one is being stored.
+    // The database writes the NDJSON; here its bytes are only cut into pages of whole lines.
     const started = performance.now();
-    let waited = 0;
     let collected = 0;
-    let next = this.archive.collect(jid, undefined, COLLECT_PAGE);
-    try {
-      for (;;) {
-        const waiting = performance.now();
-        const rows = await next;
-        waited += performance.now() - waiting;
-        collected += rows.length;
-        const last = rows[rows.length - 1];
-        if (last === undefined) {
-          break;
-        }
-        const more = rows.length === COLLECT_PAGE;
-        if (more) {
-          next = this.archive.collect(jid, last.id, COLLECT_PAGE);
-        }
-        yield { dataset: 'mam_pm', rows };
-        if (!more) {
-          break;
-        }
-      }
-    } finally {
-      // Stopped early: a read still running must not end as an unhandled rejection.
-      next.catch(() => undefined);
+    for await (const page of wholeLines(this.archive.collectNdjson(jid), COLLECT_PAGE_BYTES)) {
+      const count = linesIn(page);
+      collected += count;
+      yield { dataset: 'mam_pm', ndjson: page, count };
     }
     this.logger.debug(
-      `collected ${collected} archived message(s) in ${Math.round(performance.now() - started)} ms ` +
-        `(${Math.round(waited)} ms waiting for the database)`,
+      `collected ${collected} archived message(s) in ${Math.round(performance.now() - started)} ms`,
     );
     const prefs = await this.prefs.find(jid);
     if (prefs !== undefined) {
@@ -116,4 +96,47 @@ export class ArchiveGdprProvider implements GdprDataProvider {
       { name: 'mam_prefs', deleted: prefsDeleted ? 1 : 0, kept: 0 },
     ];
   }
+}
+
+/**
+ * The bytes of `chunks` in pages of whole lines, each at least `size` bytes but the last: a
+ * line cut between two chunks is joined again.
+ */
+export async function* wholeLines(
+  chunks: AsyncIterable<Buffer>,
+  size: number,
+): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  for await (const chunk of chunks) {
+    held.push(chunk);
+    heldBytes += chunk.length;
+    if (heldBytes < size) {
+      continue;
+    }
+    const joined = Buffer.concat(held, heldBytes);
+    const end = joined.lastIndexOf(NEWLINE) + 1;
+    if (end === 0) {
+      held = [joined];
+      continue;
+    }
+    yield joined.subarray(0, end);
+    held = end < joined.length ? [joined.subarray(end)] : [];
+    heldBytes = joined.length - end;
+  }
+  if (heldBytes > 0) {
+    const rest = Buffer.concat(held, heldBytes);
+    if (rest[rest.length - 1] !== NEWLINE) {
+      throw new Error('the archive collect ended inside a line');
+    }
+    yield rest;
+  }
+}
+
+function linesIn(page: Buffer): number {
+  let lines = 0;
+  for (let at = page.indexOf(NEWLINE); at !== -1; at = page.indexOf(NEWLINE, at + 1)) {
+    lines++;
+  }
+  return lines;
 }

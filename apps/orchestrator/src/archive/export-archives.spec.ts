@@ -70,7 +70,7 @@ describe('ExportArchives', () => {
     );
     sut = new ExportArchives(
       objects,
-      { EXPORT_DIR: dir, EXPORT_RETENTION_HOURS: 24 },
+      { EXPORT_DIR: dir, EXPORT_RETENTION_HOURS: 24, EXPORT_BUILD_WHILE_COLLECTING: true },
       inlineTransforms,
     );
   });

@@ -39,18 +39,23 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
   private readonly retentionMs: number;
   private readonly transforms: DatasetTransforms;
   private readonly ownTransforms: WorkerTransforms | undefined;
+  private readonly buildWhileCollecting: boolean;
   private readonly tails = new Map<string, { tail: ExportTail; expiry: NodeJS.Timeout }>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(GdprBus) private readonly objects: ArchiveObjects,
     @Inject(ORCHESTRATOR_CONFIG)
-    config: Pick<OrchestratorConfig, 'EXPORT_DIR' | 'EXPORT_RETENTION_HOURS'>,
+    config: Pick<
+      OrchestratorConfig,
+      'EXPORT_DIR' | 'EXPORT_RETENTION_HOURS' | 'EXPORT_BUILD_WHILE_COLLECTING'
+    >,
     // Tests give the rows' transform; the service parses them on a worker thread of its own.
     @Optional() @Inject(DATASET_TRANSFORMS) transforms?: DatasetTransforms,
   ) {
     this.dir = resolve(config.EXPORT_DIR);
     this.retentionMs = config.EXPORT_RETENTION_HOURS * 3600 * 1000;
+    this.buildWhileCollecting = config.EXPORT_BUILD_WHILE_COLLECTING;
     if (transforms === undefined) {
       this.ownTransforms = new WorkerTransforms();
       this.transforms = this.ownTransforms;
@@ -83,7 +88,12 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
    */
   async follow(jobId: string, until: Date, announced: AnnouncedDatasets): Promise<void> {
     const { followChunks, info, digestOf } = this.objects;
-    if (followChunks === undefined || info === undefined || digestOf === undefined) {
+    if (
+      !this.buildWhileCollecting ||
+      followChunks === undefined ||
+      info === undefined ||
+      digestOf === undefined
+    ) {
       return;
     }
     const datasets: TailedDataset[] = [...announced].flatMap(([service, described]) =>

@@ -15,8 +15,13 @@ describe('loadOrchestratorConfig', () => {
       GDPR_JOB_DEADLINE_MS: 600_000,
       EXPORT_DIR: '.sotto/exports',
       EXPORT_RETENTION_HOURS: 24,
+      EXPORT_BUILD_WHILE_COLLECTING: true,
       XMPP_DOMAIN: 'localhost',
     });
+    expect(
+      loadOrchestratorConfig({ ...secrets, EXPORT_BUILD_WHILE_COLLECTING: 'false' })
+        .EXPORT_BUILD_WHILE_COLLECTING,
+    ).toBe(false);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonConfig, intVar, loadConfig } from '@sotto/config';
+import { boolVar, commonConfig, intVar, loadConfig } from '@sotto/config';
 import { GDPR_EXPORTS_TTL_MS } from '@sotto/gdpr';
 
 const databaseConfig = {
@@ -23,6 +23,10 @@ const orchestratorConfigSchema = z.object({
   GDPR_JOB_DEADLINE_MS: intVar(600_000, 1000, GDPR_EXPORTS_TTL_MS / 2),
   EXPORT_DIR: z.string().min(1).default('.sotto/exports'),
   EXPORT_RETENTION_HOURS: intVar(24, 1),
+  // Build an export's files from the rows while the services still write them (ExportTail).
+  // Off where the orchestrator shares few cores with the services and the database: there it
+  // takes CPU from the collect, which must finish anyway (docs/benchmarks.md).
+  EXPORT_BUILD_WHILE_COLLECTING: boolVar(true),
 });
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
