@@ -1,10 +1,10 @@
 // One lint set-up for the monorepo. Production sources get the type-aware rules (floating and
-// misused promises, exhaustive switches); specs and e2e tests the syntactic ones.
+// misused promises, exhaustive switches); specs, their helpers and e2e tests the syntactic ones.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const sources = ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'];
-const tests = ['**/*.spec.ts', 'e2e/**/*.ts'];
+const tests = ['**/*.spec.ts', '**/*.spec-helper.ts', 'e2e/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.sotto/**', 'coverage/**'] },

@@ -4,9 +4,9 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import { buildArchive, type ArchiveInput, type Manifest } from './archive-builder';
 import type { ObjectSource } from './object-source';
+import { readZip as readEntries } from './zip-reader.spec-helper';
 
 class FakeObjects implements ObjectSource {
   readonly objects = new Map<string, string | Buffer>();
@@ -29,31 +29,9 @@ class FakeObjects implements ObjectSource {
   }
 }
 
-function readZip(path: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
-      if (error) {
-        return reject(error);
-      }
-      const files = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) {
-            return reject(err);
-          }
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(files));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
+async function readZip(path: string): Promise<Map<string, Buffer>> {
+  const entries = await readEntries(path);
+  return new Map([...entries].map(([name, entry]) => [name, entry.content]));
 }
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');

@@ -3,50 +3,8 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import yauzl from 'yauzl';
+import { readZip, type ReadEntry } from './zip-reader.spec-helper';
 import { ZipWriter, type DeflatedFile } from './zip-writer';
-
-interface ReadEntry {
-  content: Buffer;
-  crc32: number;
-  mode: number;
-  modified: Date;
-  zip64: boolean;
-}
-
-function readZip(path: string): Promise<Map<string, ReadEntry>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, strictFileNames: true }, (error, zip) => {
-      if (error) {
-        return reject(error);
-      }
-      const entries = new Map<string, ReadEntry>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) {
-            return reject(err);
-          }
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            entries.set(entry.fileName, {
-              content: Buffer.concat(chunks),
-              crc32: entry.crc32,
-              mode: entry.externalFileAttributes >>> 16,
-              modified: entry.getLastModDate(),
-              zip64: entry.extraFields.some((field) => field.id === 0x0001),
-            });
-            zip.readEntry();
-          });
-          stream.on('error', reject);
-        });
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 describe('ZipWriter', () => {
   let dir: string;
