@@ -157,7 +157,8 @@ function checkedCount(service: string, page: CollectedNdjsonPage): number {
   return count;
 }
 
-function countLines(ndjson: string | Uint8Array): number {
+/** The line ends (`\n`) in NDJSON text or bytes: its number of whole lines. */
+export function countLines(ndjson: string | Uint8Array): number {
   let lines = 0;
   if (typeof ndjson === 'string') {
     for (let at = ndjson.indexOf('\n'); at !== -1; at = ndjson.indexOf('\n', at + 1)) {

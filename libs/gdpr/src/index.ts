@@ -6,3 +6,4 @@ export * from './gdpr-contract.error';
 export * from './gdpr-worker.options';
 export * from './gdpr-worker';
 export * from './gdpr.module';
+export { countLines } from './collect-datasets';

@@ -17,10 +17,3 @@ export interface StoredMessage {
   sentAt: Date;
   stanza: string;
 }
-
-/** One `mam_pm` row of the GDPR export (MongooseIM's columns). */
-export type CollectedMessage = {
-  id: string;
-  from: string;
-  message: string;
-};

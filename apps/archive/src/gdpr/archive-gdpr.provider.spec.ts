@@ -1,6 +1,5 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import type { ProvidedPage } from '@sotto/gdpr';
-import type { CollectedMessage } from '../archive/archive-row';
 import type { ArchivePrefs } from '../prefs/archive-prefs';
 import {
   ArchiveGdprProvider,
@@ -10,6 +9,13 @@ import {
 } from './archive-gdpr.provider';
 
 const juliet = 'juliet@example.org';
+
+/** One `mam_pm` row of the export: what the repository's NDJSON lines hold. */
+interface CollectedMessage {
+  id: string;
+  from: string;
+  message: string;
+}
 
 function id(n: number): string {
   return `018f0f6e-0000-7000-8000-${String(n).padStart(12, '0')}`;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DatasetDescription, ForgottenDataset } from '@sotto/contracts';
-import type { GdprDataProvider, ProvidedPage } from '@sotto/gdpr';
+import { countLines, type GdprDataProvider, type ProvidedPage } from '@sotto/gdpr';
 import { pseudonym } from '@sotto/logging';
 import { ArchiveRepository } from '../archive/archive.repository';
 import { IngestProgress } from '../ingest/ingest-progress';
@@ -54,7 +54,7 @@ export class ArchiveGdprProvider implements GdprDataProvider {
     const started = performance.now();
     let collected = 0;
     for await (const page of wholeLines(this.archive.collectNdjson(jid), COLLECT_PAGE_BYTES)) {
-      const count = linesIn(page);
+      const count = countLines(page);
       collected += count;
       yield { dataset: 'mam_pm', ndjson: page, count };
     }
@@ -131,12 +131,4 @@ export async function* wholeLines(
     }
     yield rest;
   }
-}
-
-function linesIn(page: Buffer): number {
-  let lines = 0;
-  for (let at = page.indexOf(NEWLINE); at !== -1; at = page.indexOf(NEWLINE, at + 1)) {
-    lines++;
-  }
-  return lines;
 }

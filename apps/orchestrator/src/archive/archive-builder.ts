@@ -1,5 +1,6 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { countLines } from '@sotto/gdpr';
 import type { ObjectSource } from './object-source';
 import { DatasetFiles, type WrittenDataset } from './dataset-files';
 import { DeflatedPart } from './deflated-part';
@@ -54,7 +55,7 @@ export interface Manifest {
   services: Record<string, ManifestService>;
 }
 
-const NEWLINE = Buffer.from('\n');
+const NEWLINE = 0x0a;
 
 export interface BuildOptions {
   /** Where the rows are parsed and formatted: a worker thread in the service. */
@@ -183,14 +184,12 @@ async function addLogs(
   const file = `logs/${service}.log`;
   const out = new DeflatedPart(partPath(archive));
   let lines = 0;
-  let last = NEWLINE[0];
+  let last = NEWLINE;
   try {
     if (logs.object !== undefined) {
       for await (const chunk of await archive.objects.open(logs.object)) {
         const bytes = chunk as Buffer;
-        for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) {
-          lines++;
-        }
+        lines += countLines(bytes);
         if (bytes.length > 0) {
           last = bytes[bytes.length - 1];
         }
@@ -204,7 +203,7 @@ async function addLogs(
   const written = await out.end();
   await archive.zip.addDeflated(file, written);
   // A last line without its line end is a line too.
-  return { file, lines: last === NEWLINE[0] ? lines : lines + 1, sha256: written.sha256 };
+  return { file, lines: last === NEWLINE ? lines : lines + 1, sha256: written.sha256 };
 }
 
 // The union of the rows' keys in order of appearance, for a dataset nobody described.

@@ -15,7 +15,7 @@ import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestr
 import { collectedDatasets, isOwnObject, type JobState } from '../jobs/job-state';
 import { buildArchive, type ArchiveInput } from './archive-builder';
 import { DATASET_TRANSFORMS, type DatasetTransforms } from './dataset-transform';
-import { ExportTail, type ChunkSource, type TailedDataset } from './export-tail';
+import { ExportTail, isChunkSource, type ChunkSource, type TailedDataset } from './export-tail';
 import type { ObjectSource } from './object-source';
 import { WorkerTransforms } from './worker-transforms';
 
@@ -87,23 +87,19 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
    * answer (`ExportTail`). Only an optimisation: `build` reads whatever the tail could not give.
    */
   async follow(jobId: string, until: Date, announced: AnnouncedDatasets): Promise<void> {
-    const { followChunks, info, digestOf } = this.objects;
-    if (
-      !this.buildWhileCollecting ||
-      followChunks === undefined ||
-      info === undefined ||
-      digestOf === undefined
-    ) {
+    if (!this.buildWhileCollecting || !isChunkSource(this.objects)) {
       return;
     }
     const datasets: TailedDataset[] = [...announced].flatMap(([service, described]) =>
       described.map((d) => ({ service, dataset: d.name, columns: d.columns })),
     );
-    const tail = new ExportTail(jobId, datasets, join(this.dir, `${jobId}.tail`), this.transforms, {
-      followChunks: followChunks.bind(this.objects),
-      info: info.bind(this.objects),
-      digestOf: digestOf.bind(this.objects),
-    });
+    const tail = new ExportTail(
+      jobId,
+      datasets,
+      join(this.dir, `${jobId}.tail`),
+      this.transforms,
+      this.objects,
+    );
     await tail.start();
     const expiry = setTimeout(
       () => void this.unfollow(jobId),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { collectedChunkPrefix, collectedObjectName } from '@sotto/contracts';
-import { ExportObjects, objectDigest } from '@sotto/gdpr';
+import { ExportObjects } from '@sotto/gdpr';
 import { NatsClient } from '@sotto/nats';
 import { inlineTransforms } from './dataset-transform';
 import type { WrittenPart } from './deflated-part';
@@ -63,7 +63,6 @@ describe('ExportTail', () => {
     source = {
       followChunks: (prefix) => objects.follow(prefix),
       info: (name) => objects.info(name),
-      digestOf: objectDigest,
     };
   });
 

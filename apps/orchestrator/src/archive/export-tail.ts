@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ChunkFollower, StoredObjectInfo } from '@sotto/gdpr';
+import { objectDigest, type ChunkFollower, type StoredObjectInfo } from '@sotto/gdpr';
 import { DatasetFiles, type WrittenDataset } from './dataset-files';
 import type { DatasetTransforms } from './dataset-transform';
 
@@ -9,7 +9,6 @@ import type { DatasetTransforms } from './dataset-transform';
 export interface ChunkSource {
   followChunks(prefix: string): Promise<ChunkFollower>;
   info(name: string): Promise<ObjectRecord | null>;
-  digestOf(info: ObjectRecord): Buffer;
 }
 
 export type ObjectRecord = Pick<StoredObjectInfo, 'name' | 'nuid' | 'chunks' | 'size' | 'digest'>;
@@ -104,7 +103,7 @@ export class ExportTail {
         if (
           tail.chunks !== info.chunks ||
           tail.size !== info.size ||
-          !tail.hash.digest().equals(this.source.digestOf(info))
+          !tail.hash.digest().equals(objectDigest(info))
         ) {
           tail.files.destroy();
           return undefined;
@@ -216,4 +215,9 @@ export class ExportTail {
 
 function sameColumns(a: readonly string[], b: readonly string[] | undefined): boolean {
   return b !== undefined && a.length === b.length && a.every((column, i) => column === b[i]);
+}
+
+/** Whether `objects` can also be followed while they are written. */
+export function isChunkSource(objects: object): objects is ChunkSource {
+  return 'followChunks' in objects && 'info' in objects;
 }

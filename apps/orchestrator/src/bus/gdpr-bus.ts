@@ -12,7 +12,6 @@ import {
   ExportObjects,
   ensureGdprExportsBucket,
   ensureGdprStreams,
-  objectDigest,
   type ChunkFollower,
   type StoredObjectInfo,
 } from '@sotto/gdpr';
@@ -105,10 +104,6 @@ export class GdprBus implements OnModuleInit, OnApplicationShutdown, ObjectSourc
 
   info(name: string): Promise<StoredObjectInfo | null> {
     return this.exportObjects.info(name);
-  }
-
-  digestOf(info: Pick<StoredObjectInfo, 'name' | 'digest'>): Buffer {
-    return objectDigest(info);
   }
 
   async onApplicationShutdown(): Promise<void> {
