@@ -82,10 +82,19 @@ function run(script: string, env: Record<string, string>): void {
   }
 }
 
+/**
+ * Node options for every service the bench starts, from BENCH_NODE_ARGS (e.g. `--cpu-prof
+ * --cpu-prof-dir=…`, which NODE_OPTIONS does not take): where a service's CPU goes during the
+ * timed jobs.
+ */
+function serviceNodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
+}
+
 function start(name: string, main: string, env: Record<string, string>): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(resolve(logDir, `${name}.log`), { flags: 'w' });
-  const child = spawn(process.execPath, [resolve(repoRoot, main)], {
+  const child = spawn(process.execPath, [...serviceNodeArgs(), resolve(repoRoot, main)], {
     cwd: repoRoot,
     // LOG_LEVEL=debug shows where an export's time goes (the services' timing lines).
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warning', ...env },
