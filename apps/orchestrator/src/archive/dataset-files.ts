@@ -24,6 +24,8 @@ export class DatasetFiles {
   private readonly transform: DatasetTransform;
   private readonly pending: Promise<DatasetPiece>[] = [];
   private readonly started: Promise<void>;
+  /** The write `push` is waiting on, if any: `finish` lets it end first. */
+  private writing: Promise<void> = Promise.resolve();
   private rows = 0;
 
   /** `partPath(n)` names the part files, for files too large to keep in memory. */
@@ -46,13 +48,18 @@ export class DatasetFiles {
   async push(chunk: Uint8Array): Promise<void> {
     this.queue(this.transform.push(chunk));
     if (this.pending.length >= TRANSFORMS_IN_FLIGHT) {
-      await this.write(this.pending.shift()!);
+      this.writing = this.write(this.pending.shift()!);
+      await this.writing;
     }
   }
 
   /** The object has ended: writes what is left and closes both files. */
   async finish(): Promise<WrittenDataset> {
     this.queue(this.transform.end());
+    // A push still writing (its caller need not have waited for it): its piece goes first, its
+    // rows count, and the deflates are not ended under it, which would leave it waiting for a
+    // 'drain' that an ending stream never emits.
+    await this.writing;
     for (let piece = this.pending.shift(); piece !== undefined; piece = this.pending.shift()) {
       await this.write(piece);
     }

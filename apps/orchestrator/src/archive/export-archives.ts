@@ -154,7 +154,9 @@ export class ExportArchives implements OnApplicationBootstrap, OnApplicationShut
     this.tails.delete(jobId);
     if (following !== undefined) {
       clearTimeout(following.expiry);
-      await following.tail.stop();
+      if ((await following.tail.stop()) === 'abandoned') {
+        this.logger.warn(`job ${jobId}: the export tail did not stop in time and was left`);
+      }
     }
   }
 

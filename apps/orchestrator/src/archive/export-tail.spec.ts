@@ -138,6 +138,35 @@ describe('ExportTail', () => {
     expect(await tail.take('archive', 'mam_pm', object(), columns)).toBeUndefined();
   });
 
+  it('stops within its grace time when the chunk consumer never ends', async () => {
+    const stuck = new ExportTail(
+      randomUUID(),
+      [{ service: 'archive', dataset: 'mam_pm', columns }],
+      join(dir, 'stuck'),
+      inlineTransforms,
+      {
+        followChunks: () =>
+          Promise.resolve({
+            // A consumer that neither yields nor ends, and whose close never completes.
+            chunks: {
+              [Symbol.asyncIterator]: () => ({ next: () => new Promise<never>(() => undefined) }),
+            },
+            stop: () => new Promise<void>(() => undefined),
+          }),
+        info: () => Promise.resolve(null),
+      },
+      200,
+    );
+    await stuck.start();
+    await expect(stuck.stop()).resolves.toBe('abandoned');
+    expect(await readdir(dir)).not.toContain('stuck');
+  });
+
+  it('stops at once when its consumer ends', async () => {
+    await put(rowsOf(100, 'a'));
+    await expect(tail.stop()).resolves.toBe('stopped');
+  });
+
   it('leaves no file behind once stopped', async () => {
     await put(rowsOf(8000, 'a'));
     await tail.stop();

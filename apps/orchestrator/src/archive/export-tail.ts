@@ -22,6 +22,8 @@ export interface TailedDataset {
 
 /** How long `take` waits without a new chunk before it lets the archive read the object again. */
 const TAKE_STALL_MS = 2000;
+/** How long `stop` waits for the consumer and the loop to end before it leaves them. */
+const STOP_GRACE_MS = 5000;
 
 /** One write of one dataset's object, followed chunk by chunk. */
 class DatasetTail {
@@ -60,6 +62,7 @@ export class ExportTail {
     private readonly dir: string,
     private readonly transforms: DatasetTransforms,
     private readonly source: ChunkSource,
+    private readonly stopGraceMs = STOP_GRACE_MS,
   ) {
     this.wanted = new Map(datasets.map((d) => [`${d.service}.${d.dataset}`, d]));
   }
@@ -122,17 +125,32 @@ export class ExportTail {
     }
   }
 
-  /** Stops following and drops what was not taken. */
-  async stop(): Promise<void> {
+  /**
+   * Stops following and drops what was not taken. The archive waits for this, so it never waits
+   * long: if the consumer or the loop has not ended within the grace time, they are left to end
+   * on their own (`'abandoned'`), and the parts directory is removed all the same.
+   */
+  async stop(): Promise<'stopped' | 'abandoned'> {
     this.stopped = true;
-    await this.follower?.stop();
-    await this.loop;
+    // Dropped first: a chunk being pushed into one of these files stops waiting for it.
     for (const tail of this.datasets.values()) {
       tail.files.destroy();
     }
     this.datasets.clear();
     this.wake();
+    // A consumer that closes with an error has stopped too.
+    const ended = Promise.all([this.follower?.stop().catch(() => undefined), this.loop]).then(
+      () => 'stopped' as const,
+    );
+    let grace: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      ended,
+      new Promise<'abandoned'>((resolve) => {
+        grace = setTimeout(() => resolve('abandoned'), this.stopGraceMs);
+      }),
+    ]).finally(() => clearTimeout(grace));
     await rm(this.dir, { recursive: true, force: true });
+    return outcome;
   }
 
   private async follow(follower: ChunkFollower): Promise<void> {
@@ -151,9 +169,10 @@ export class ExportTail {
         if (!tail.failed) {
           try {
             tail.hash.update(data);
-            tail.chunks++;
             tail.size += data.byteLength;
             await tail.files.push(data);
+            // Counted once pushed: `take` finishes the files when every chunk is counted.
+            tail.chunks++;
           } catch {
             // As in `take`: the object is read again.
             tail.failed = true;
