@@ -39,7 +39,8 @@ describe('ExportObjects', () => {
   let jsm: JetStreamManager;
   let library: ObjectStore;
   let sut: ExportObjects;
-  // 2.5 MiB in uneven pieces: three chunks, the pieces cut across chunk boundaries.
+  // 2.5 MiB in uneven pieces: three chunks of at most 1 MiB. The first piece fits and is a chunk
+  // of its own; the second is cut at 1 MiB, and what is left of it is joined to the third.
   const data = randomBytes(2.5 * MiB);
   const pieces = [
     data.subarray(0, 700_000),
@@ -59,7 +60,7 @@ describe('ExportObjects', () => {
     await nats?.connection.close();
   });
 
-  it('writes objects the library reads, in chunks of 1 MiB with the same digest', async () => {
+  it('writes objects the library reads, in chunks of at most 1 MiB with the same digest', async () => {
     const info = await sut.put({ name: 'job/svc/a.ndjson' }, streamOf(...pieces));
     expect(info).toMatchObject({ name: 'job/svc/a.ndjson', size: data.length, chunks: 3 });
 
@@ -134,6 +135,30 @@ describe('ExportObjects', () => {
     expect(stray).toEqual([]);
   });
 
+  it('keeps pieces that fit in a chunk whole, joining only small ones', async () => {
+    const follower = await sut.follow('job-2.svc');
+    const sizes: number[] = [];
+    const following = (async () => {
+      for await (const chunk of follower.chunks) {
+        sizes.push(chunk.data.byteLength);
+        if (sizes.length === 3) {
+          return;
+        }
+      }
+    })();
+    // Pages of whole lines, as the archive hands them on, then two small ones.
+    const pages = [data.subarray(0, 900_000), data.subarray(900_000, 1_940_000)];
+    const small = [data.subarray(1_940_000, 1_950_000), data.subarray(1_950_000, 1_960_000)];
+    const info = await sut.put({ name: 'pages' }, streamOf(...pages, ...small), {
+      chunkPrefix: 'job-2.svc',
+    });
+    await following;
+    await follower.stop();
+    expect(sizes).toEqual([900_000, 1_040_000, 20_000]);
+    expect(info).toMatchObject({ size: 1_960_000, chunks: 3 });
+    expect(await readAll(sut.read('pages'))).toBe(sha256(data.subarray(0, 1_960_000)));
+  });
+
   it('writes under a chunk prefix that a follower sees while the object is written', async () => {
     const follower = await sut.follow('job-1.svc');
     const seen: { nuid: string; bytes: number }[] = [];
@@ -152,9 +177,9 @@ describe('ExportObjects', () => {
     await follower.stop();
     expect(info.nuid).toMatch(/^job-1\.svc\.\w+$/);
     expect(seen).toEqual([
+      { nuid: info.nuid, bytes: 700_000 },
       { nuid: info.nuid, bytes: MiB },
-      { nuid: info.nuid, bytes: MiB },
-      { nuid: info.nuid, bytes: data.length - 2 * MiB },
+      { nuid: info.nuid, bytes: data.length - 700_000 - MiB },
     ]);
     // Still an object of the store's own layout: the library reads it.
     const got = await library.get('prefixed');

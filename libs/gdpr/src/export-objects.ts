@@ -270,28 +270,45 @@ class WindowedPublisher {
   }
 }
 
-/** The bytes of `data` in chunks of exactly `size` bytes, the last one shorter. */
+/**
+ * The stream's bytes in chunks of at most `size`. A piece that fits is passed on as it is, small
+ * pieces are joined up to `size`, a larger one is cut. Why not chunks of exactly `size`: a
+ * provider's pages of whole lines (the archive's) then stay whole and are not copied, and the
+ * orchestrator reading them has no line to piece together across two chunks.
+ */
 async function* rechunk(
   data: ReadableStream<Uint8Array>,
   size: number,
 ): AsyncGenerator<Uint8Array> {
   const reader = data.getReader();
-  let pending: Buffer = Buffer.alloc(0);
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  const joined = (): Uint8Array => {
+    const chunk = held.length === 1 ? held[0] : Buffer.concat(held, heldBytes);
+    held = [];
+    heldBytes = 0;
+    return chunk;
+  };
   try {
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      const value = Buffer.from(read.value.buffer, read.value.byteOffset, read.value.byteLength);
-      let buffer = pending.length > 0 ? Buffer.concat([pending, value]) : value;
-      while (buffer.length >= size) {
-        yield buffer.subarray(0, size);
-        buffer = buffer.subarray(size);
+      let piece = read.value;
+      if (heldBytes > 0 && heldBytes + piece.byteLength > size) {
+        yield joined();
       }
-      pending = buffer;
+      while (piece.byteLength > size) {
+        yield piece.subarray(0, size);
+        piece = piece.subarray(size);
+      }
+      if (piece.byteLength > 0) {
+        held.push(piece);
+        heldBytes += piece.byteLength;
+      }
     }
   } finally {
     reader.releaseLock();
   }
-  if (pending.length > 0) {
-    yield pending;
+  if (heldBytes > 0) {
+    yield joined();
   }
 }
 

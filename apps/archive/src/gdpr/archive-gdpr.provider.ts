@@ -20,8 +20,12 @@ export const ARCHIVE_DATASETS: DatasetDescription[] = [
 
 export const KEPT_REASON = 'the other party’s copies of 1:1 messages';
 
-/** Bytes of NDJSON per page handed on: about the object store's chunk, small in memory. */
-export const COLLECT_PAGE_BYTES = 1024 * 1024;
+/**
+ * Bytes of NDJSON per page handed on, small in memory. A page ends at the first line end past
+ * this size, so it stays under the object store's chunk of 1 MiB (PostgreSQL's pieces are far
+ * smaller than the 64 KiB left): each page is then one chunk, of whole lines.
+ */
+export const COLLECT_PAGE_BYTES = 960 * 1024;
 const NEWLINE = 0x0a;
 
 export type ArchiveRecords = Pick<
