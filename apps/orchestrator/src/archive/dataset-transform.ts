@@ -1,5 +1,5 @@
 import { CsvWriter } from './csv';
-import { NdjsonSplitter, type NdjsonLine } from './ndjson';
+import { NdjsonSplitter, type NdjsonBatch } from './ndjson';
 
 /** What one chunk of a dataset's NDJSON object becomes: the next bytes of its JSON and CSV files. */
 export interface DatasetPiece {
@@ -28,6 +28,8 @@ export interface DatasetTransforms {
 const NEWLINE = Buffer.from('\n');
 const SEPARATOR = Buffer.from(',\n');
 const EMPTY = Buffer.alloc(0);
+const COMMA = 0x2c;
+const LINE_END = 0x0a;
 
 /**
  * The transform itself, synchronous: each line is checked (UTF-8, a JSON object) and parsed once;
@@ -55,18 +57,59 @@ export class LineTransform {
     return this.piece(this.splitter.end());
   }
 
-  // The lines' own bytes are copied once, into the piece; the CSV is written as bytes.
-  private piece(lines: readonly NdjsonLine[]): DatasetPiece {
+  private piece(batch: NdjsonBatch): DatasetPiece {
+    const { lines } = batch;
     if (lines.length === 0) {
       return { json: EMPTY, csv: EMPTY, rows: 0 };
     }
-    const json: Buffer[] = [];
-    for (const line of lines) {
-      json.push(this.rows === 0 ? NEWLINE : SEPARATOR, line.json);
-      this.csv.record(this.columns, line.row);
-      this.rows++;
+    const json = this.elements(batch);
+    for (const { row } of lines) {
+      this.csv.record(this.columns, row);
     }
-    return { json: Buffer.concat(json), csv: this.csv.take(), rows: lines.length };
+    this.rows += lines.length;
+    return { json, csv: this.csv.take(), rows: lines.length };
+  }
+
+  /**
+   * The lines as the array's next elements, each after its separator (`\n` before the file's
+   * first, `,\n` before the others), in a buffer of exactly their size, so that the worker
+   * thread can move it instead of copying it.
+   *
+   * Why this way: when the lines follow each other (no blank line between them), they are copied
+   * in one piece, then each is moved along by the one byte its separator adds, from the last one
+   * back (`copyWithin` takes overlapping ranges). A `Buffer.copy` or a `Buffer` per line costs
+   * more than parsing the line.
+   */
+  private elements({ bytes, lines }: NdjsonBatch): Buffer {
+    const first = this.rows === 0 ? NEWLINE : SEPARATOR;
+    let size = first.length - SEPARATOR.length;
+    let contiguous = true;
+    for (let i = 0; i < lines.length; i++) {
+      const { start, end } = lines[i];
+      size += SEPARATOR.length + end - start;
+      contiguous &&= i === 0 || start === lines[i - 1].end + 1;
+    }
+    const json = Buffer.allocUnsafe(size);
+    let at = first.copy(json, 0);
+    if (!contiguous) {
+      for (let i = 0; i < lines.length; i++) {
+        const { start, end } = lines[i];
+        at += i === 0 ? 0 : SEPARATOR.copy(json, at);
+        at += bytes.copy(json, at, start, end);
+      }
+      return json;
+    }
+    // Line i starts at `base + start` once copied, and goes i bytes further on.
+    const base = at - lines[0].start;
+    bytes.copy(json, at, lines[0].start, lines[lines.length - 1].end);
+    for (let i = lines.length - 1; i >= 1; i--) {
+      const { start, end } = lines[i];
+      const to = base + start + i;
+      json.copyWithin(to, base + start, base + end);
+      json[to - 2] = COMMA;
+      json[to - 1] = LINE_END;
+    }
+    return json;
   }
 }
 

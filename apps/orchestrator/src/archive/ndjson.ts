@@ -2,20 +2,34 @@ import { isUtf8 } from 'node:buffer';
 
 export type Row = Record<string, unknown>;
 
-/** One line of an NDJSON object: the row it holds, and its bytes, which are a JSON text of it. */
+/** One line of an NDJSON object: the row it holds, and where its JSON text is in the batch. */
 export interface NdjsonLine {
   row: Row;
-  json: Buffer;
+  /** The line's bytes are `bytes.subarray(start, end)` of its batch: a JSON text of `row`. */
+  start: number;
+  end: number;
+}
+
+/** The lines that ended in one chunk, and the bytes they are cut from. */
+export interface NdjsonBatch {
+  bytes: Buffer;
+  lines: NdjsonLine[];
 }
 
 const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
 const BLANK = /^[ \t\r]*$/;
+const EMPTY_BATCH: NdjsonBatch = { bytes: Buffer.alloc(0), lines: [] };
 
 /**
  * Splits an NDJSON stream (one JSON object per line) into lines as its chunks come, a batch for
  * each chunk. Each line is checked once: valid UTF-8, a JSON object. Its bytes can then be
  * written as they are wherever JSON is wanted. Blank lines are skipped. Errors name the line's
  * position, never its content (the subject's data).
+ *
+ * Why by batch: the lines that end in a chunk are checked for UTF-8 in one call, and a line is
+ * a pair of offsets rather than a buffer of its own. For 100 000 archived messages this is most
+ * of the orchestrator's work, and a `Buffer` per line cost about as much as the parse.
  */
 export class NdjsonSplitter {
   private lineNumber = 0;
@@ -24,59 +38,71 @@ export class NdjsonSplitter {
   constructor(private readonly source: string) {}
 
   /** The lines that end in this chunk. */
-  push(chunk: Uint8Array): NdjsonLine[] {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const batch: NdjsonLine[] = [];
-    let start = 0;
-    let end = bytes.indexOf(NEWLINE);
-    if (this.rest.length > 0) {
-      // Only the line that spans the chunks is copied, not the whole chunk.
-      if (end === -1) {
-        this.rest = Buffer.concat([this.rest, bytes]);
-        return batch;
-      }
-      this.parse(Buffer.concat([this.rest, bytes.subarray(0, end)]), batch);
-      start = end + 1;
-      end = bytes.indexOf(NEWLINE, start);
-    }
-    for (; end !== -1; end = bytes.indexOf(NEWLINE, start)) {
-      this.parse(bytes.subarray(start, end), batch);
-      start = end + 1;
-    }
+  push(chunk: Uint8Array): NdjsonBatch {
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // Only a line that spans chunks is copied with the chunk.
+    const bytes = this.rest.length > 0 ? Buffer.concat([this.rest, view]) : view;
+    const end = bytes.lastIndexOf(NEWLINE) + 1;
     // Copied: a subarray would keep the whole chunk alive while it waits for its line's end.
-    this.rest = Buffer.from(bytes.subarray(start));
-    return batch;
+    this.rest = Buffer.from(bytes.subarray(end));
+    return end === 0 ? EMPTY_BATCH : this.parse(bytes.subarray(0, end));
   }
 
   /** The last line, when the stream did not end with a line end. */
-  end(): NdjsonLine[] {
-    const batch: NdjsonLine[] = [];
-    if (this.rest.length > 0) {
-      this.parse(this.rest, batch);
-      this.rest = Buffer.alloc(0);
-    }
-    return batch;
+  end(): NdjsonBatch {
+    const rest = this.rest;
+    this.rest = Buffer.alloc(0);
+    return rest.length === 0 ? EMPTY_BATCH : this.parse(Buffer.concat([rest, Buffer.of(NEWLINE)]));
   }
 
-  private parse(json: Buffer, batch: NdjsonLine[]): void {
-    this.lineNumber++;
-    if (!isUtf8(json)) {
-      throw new Error(`${this.source}: line ${this.lineNumber} is not UTF-8`);
+  // `bytes` holds whole lines, each ended by a line end. A line end is never inside a UTF-8
+  // sequence, so the lines are all UTF-8 exactly when the whole is: one check for the batch.
+  // Each line is then decoded on its own (parsing a slice of one large string is slower).
+  private parse(bytes: Buffer): NdjsonBatch {
+    if (!isUtf8(bytes)) {
+      this.throwAtBadUtf8(bytes);
     }
-    const text = json.toString('utf8');
-    if (BLANK.test(text)) {
-      return;
+    const lines: NdjsonLine[] = [];
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+      this.lineNumber++;
+      if (bytes[start] === OPEN_BRACE) {
+        lines.push({ row: this.row(bytes.toString('utf8', start, end)), start, end });
+      } else {
+        const line = bytes.toString('utf8', start, end);
+        if (!BLANK.test(line)) {
+          lines.push({ row: this.row(line), start, end });
+        }
+      }
+      start = end + 1;
     }
+    return { bytes, lines };
+  }
+
+  private row(line: string): Row {
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(line);
     } catch {
       throw new Error(`${this.source}: line ${this.lineNumber} is not JSON`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new Error(`${this.source}: line ${this.lineNumber} is not a JSON object`);
     }
-    batch.push({ row: value as Row, json });
+    return value as Row;
+  }
+
+  private throwAtBadUtf8(bytes: Buffer): never {
+    let line = this.lineNumber;
+    let start = 0;
+    for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+      line++;
+      if (!isUtf8(bytes.subarray(start, end))) {
+        break;
+      }
+      start = end + 1;
+    }
+    throw new Error(`${this.source}: line ${line} is not UTF-8`);
   }
 }
 
@@ -88,12 +114,12 @@ export async function* ndjsonLines(
   const splitter = new NdjsonSplitter(source);
   for await (const chunk of input) {
     const batch = splitter.push(chunk);
-    if (batch.length > 0) {
-      yield batch;
+    if (batch.lines.length > 0) {
+      yield batch.lines;
     }
   }
   const last = splitter.end();
-  if (last.length > 0) {
-    yield last;
+  if (last.lines.length > 0) {
+    yield last.lines;
   }
 }
