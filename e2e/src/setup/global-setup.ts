@@ -164,7 +164,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await waitForServices(plain);
     const [orchestrator, ...gateways] = await Promise.all([
-      startOrchestrator(orchestratorDatabaseUrl),
+      // Off by default; on here so that the exports of the e2e tests also go through the
+      // export tail (datasets it does not give are read from the object store as usual).
+      startOrchestrator(orchestratorDatabaseUrl, { EXPORT_BUILD_WHILE_COLLECTING: 'true' }),
       startGateway('gateway-a', 15280, 15222),
       startGateway('gateway-b', 15281, 15223),
     ]);

@@ -15,13 +15,13 @@ describe('loadOrchestratorConfig', () => {
       GDPR_JOB_DEADLINE_MS: 600_000,
       EXPORT_DIR: '.sotto/exports',
       EXPORT_RETENTION_HOURS: 24,
-      EXPORT_BUILD_WHILE_COLLECTING: true,
+      EXPORT_BUILD_WHILE_COLLECTING: false,
       XMPP_DOMAIN: 'localhost',
     });
     expect(
-      loadOrchestratorConfig({ ...secrets, EXPORT_BUILD_WHILE_COLLECTING: 'false' })
+      loadOrchestratorConfig({ ...secrets, EXPORT_BUILD_WHILE_COLLECTING: 'true' })
         .EXPORT_BUILD_WHILE_COLLECTING,
-    ).toBe(false);
+    ).toBe(true);
   });
 
   it.each([

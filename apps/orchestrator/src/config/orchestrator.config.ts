@@ -26,7 +26,9 @@ const orchestratorConfigSchema = z.object({
   // Build an export's files from the rows while the services still write them (ExportTail).
   // Off where the orchestrator shares few cores with the services and the database: there it
   // takes CPU from the collect, which must finish anyway (docs/benchmarks.md).
-  EXPORT_BUILD_WHILE_COLLECTING: boolVar(true),
+  // Off by default: on two cores shared with the services it made exports slower (see
+  // docs/benchmarks.md); on where the orchestrator has cores of its own.
+  EXPORT_BUILD_WHILE_COLLECTING: boolVar(false),
 });
 
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;
