@@ -44,6 +44,26 @@ async function* pages(...list: ProvidedPage[]): AsyncGenerator<ProvidedPage> {
   }
 }
 
+const prefix = `${target.jobId}/roster`;
+
+/** What both kinds of pages below must give: roster's three rows, groups' one, blocked none. */
+function expectTargetDatasets(
+  sut: Awaited<ReturnType<typeof collectDatasets>>,
+  store: FakeStore,
+  roster: string,
+): void {
+  expect(sut).toEqual([
+    { name: 'roster', rows: 3, object: `${prefix}/roster.ndjson` },
+    { name: 'groups', rows: 1, object: `${prefix}/groups.ndjson` },
+    { name: 'blocked', rows: 0, object: `${prefix}/blocked.ndjson` },
+  ]);
+  expect(store.objects.get(`${prefix}/roster.ndjson`)).toBe(roster);
+  expect(store.objects.get(`${prefix}/groups.ndjson`)).toBe('{"name":"friends"}\n');
+  expect(store.objects.get(`${prefix}/blocked.ndjson`)).toBe('');
+  // One chunk per non-empty page: the dataset was streamed, not gathered first.
+  expect(store.chunks).toHaveLength(3);
+}
+
 describe('collectDatasets', () => {
   it('writes each dataset as NDJSON, page by page, and an empty object for a silent one', async () => {
     const store = new FakeStore();
@@ -64,19 +84,11 @@ describe('collectDatasets', () => {
       ),
     );
 
-    const prefix = `${target.jobId}/roster`;
-    expect(sut).toEqual([
-      { name: 'roster', rows: 3, object: `${prefix}/roster.ndjson` },
-      { name: 'groups', rows: 1, object: `${prefix}/groups.ndjson` },
-      { name: 'blocked', rows: 0, object: `${prefix}/blocked.ndjson` },
-    ]);
-    expect(store.objects.get(`${prefix}/roster.ndjson`)).toBe(
+    expectTargetDatasets(
+      sut,
+      store,
       '{"jid":"a@x","name":"A"}\n{"jid":"b@x","name":"B"}\n{"jid":"c@x","name":null}\n',
     );
-    expect(store.objects.get(`${prefix}/groups.ndjson`)).toBe('{"name":"friends"}\n');
-    expect(store.objects.get(`${prefix}/blocked.ndjson`)).toBe('');
-    // One chunk per non-empty page: the dataset was streamed, not gathered first.
-    expect(store.chunks).toHaveLength(3);
     // Chunks under the job's prefix, which the orchestrator follows while they are written.
     expect(store.chunkPrefixes.get(`${prefix}/roster.ndjson`)).toBe(
       `${target.jobId}.roster.roster`,
@@ -101,18 +113,11 @@ describe('collectDatasets', () => {
       ),
     );
 
-    const prefix = `${target.jobId}/roster`;
-    expect(sut).toEqual([
-      { name: 'roster', rows: 3, object: `${prefix}/roster.ndjson` },
-      { name: 'groups', rows: 1, object: `${prefix}/groups.ndjson` },
-      { name: 'blocked', rows: 0, object: `${prefix}/blocked.ndjson` },
-    ]);
-    expect(store.objects.get(`${prefix}/roster.ndjson`)).toBe(
+    expectTargetDatasets(
+      sut,
+      store,
       '{"jid":"a@x","name":"Ä \\"A\\""}\n{"jid":"b@x","name":"B"}\n{"jid":"c@x","name":null}\n',
     );
-    expect(store.objects.get(`${prefix}/groups.ndjson`)).toBe('{"name":"friends"}\n');
-    expect(store.objects.get(`${prefix}/blocked.ndjson`)).toBe('');
-    expect(store.chunks).toHaveLength(3);
   });
 
   it('refuses serialised text that does not end in a newline, and lets the provider clean up', async () => {

@@ -28,8 +28,6 @@ export interface DatasetTransforms {
 const NEWLINE = Buffer.from('\n');
 const SEPARATOR = Buffer.from(',\n');
 const EMPTY = Buffer.alloc(0);
-const COMMA = 0x2c;
-const LINE_END = 0x0a;
 
 /**
  * The transform itself, synchronous: each line is checked (UTF-8, a JSON object) and parsed once;
@@ -74,40 +72,18 @@ export class LineTransform {
    * The lines as the array's next elements, each after its separator (`\n` before the file's
    * first, `,\n` before the others), in a buffer of exactly their size, so that the worker
    * thread can move it instead of copying it.
-   *
-   * Why this way: when the lines follow each other (no blank line between them), they are copied
-   * in one piece, then each is moved along by the one byte its separator adds, from the last one
-   * back (`copyWithin` takes overlapping ranges). A `Buffer.copy` or a `Buffer` per line costs
-   * more than parsing the line.
    */
   private elements({ bytes, lines }: NdjsonBatch): Buffer {
-    const first = this.rows === 0 ? NEWLINE : SEPARATOR;
-    let size = first.length - SEPARATOR.length;
-    let contiguous = true;
-    for (let i = 0; i < lines.length; i++) {
-      const { start, end } = lines[i];
+    let size = 0;
+    for (const { start, end } of lines) {
       size += SEPARATOR.length + end - start;
-      contiguous &&= i === 0 || start === lines[i - 1].end + 1;
     }
-    const json = Buffer.allocUnsafe(size);
-    let at = first.copy(json, 0);
-    if (!contiguous) {
-      for (let i = 0; i < lines.length; i++) {
-        const { start, end } = lines[i];
-        at += i === 0 ? 0 : SEPARATOR.copy(json, at);
-        at += bytes.copy(json, at, start, end);
-      }
-      return json;
-    }
-    // Line i starts at `base + start` once copied, and goes i bytes further on.
-    const base = at - lines[0].start;
-    bytes.copy(json, at, lines[0].start, lines[lines.length - 1].end);
-    for (let i = lines.length - 1; i >= 1; i--) {
-      const { start, end } = lines[i];
-      const to = base + start + i;
-      json.copyWithin(to, base + start, base + end);
-      json[to - 2] = COMMA;
-      json[to - 1] = LINE_END;
+    const first = this.rows === 0 ? NEWLINE : SEPARATOR;
+    const json = Buffer.allocUnsafe(size - SEPARATOR.length + first.length);
+    let at = 0;
+    for (const { start, end } of lines) {
+      at += (at === 0 ? first : SEPARATOR).copy(json, at);
+      at += bytes.copy(json, at, start, end);
     }
     return json;
   }

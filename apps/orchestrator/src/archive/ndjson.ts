@@ -66,13 +66,10 @@ export class NdjsonSplitter {
     let start = 0;
     for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
       this.lineNumber++;
-      if (bytes[start] === OPEN_BRACE) {
-        lines.push({ row: this.row(bytes.toString('utf8', start, end)), start, end });
-      } else {
-        const line = bytes.toString('utf8', start, end);
-        if (!BLANK.test(line)) {
-          lines.push({ row: this.row(line), start, end });
-        }
+      const line = bytes.toString('utf8', start, end);
+      // An object's line starts with its brace: only other lines need the blank test.
+      if (bytes[start] === OPEN_BRACE || !BLANK.test(line)) {
+        lines.push({ row: this.row(line), start, end });
       }
       start = end + 1;
     }
