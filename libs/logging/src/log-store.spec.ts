@@ -219,8 +219,12 @@ describe('createServiceLogger', () => {
       const logger = createServiceLogger('svc', 'debug', {
         directory: ${JSON.stringify(root)}, maxFileBytes: 1 << 20, retentionMs: 3600000,
       });
+      // What keeps a Nest process running (its servers) until it is stopped: without it, a child
+      // that has written nothing yet could end on its own before the signal reaches it.
+      const alive = setInterval(() => undefined, 60000);
       const cleanup = () => {
         process.removeListener('SIGTERM', cleanup);
+        clearInterval(alive);
         for (let i = 0; i < 5000; i++) logger.debug('line ' + i + '\\nsecond part', 'ctx');
         process.kill(process.pid, 'SIGTERM');
       };
