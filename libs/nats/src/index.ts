@@ -4,3 +4,4 @@ export * from './nats.module';
 export * from './rpc-error';
 export * from './request-errors';
 export * from './streams';
+export * from './consumer-catch-up';

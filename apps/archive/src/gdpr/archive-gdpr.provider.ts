@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DatasetDescription, ForgottenDataset } from '@sotto/contracts';
 import { countLines, type GdprDataProvider, type ProvidedPage } from '@sotto/gdpr';
 import { pseudonym } from '@sotto/logging';
+import { ConsumerCatchUp } from '@sotto/nats';
 import { ArchiveRepository } from '../archive/archive.repository';
-import { IngestProgress } from '../ingest/ingest-progress';
 import { PrefsRepository } from '../prefs/prefs.repository';
 import { preparedSubject } from './subject-jid';
 
@@ -17,6 +17,9 @@ export const ARCHIVE_DATASETS: DatasetDescription[] = [
   { name: 'mam_pm', columns: ['id', 'from', 'message'] },
   { name: 'mam_prefs', columns: ['default', 'always', 'never'] },
 ];
+
+/** How long a forget waits for the archive to catch up before it fails (and is retried). */
+const CATCH_UP_MS = 30_000;
 
 export const KEPT_REASON = 'the other party’s copies of 1:1 messages';
 
@@ -46,7 +49,7 @@ export class ArchiveGdprProvider implements GdprDataProvider {
   constructor(
     @Inject(ArchiveRepository) private readonly archive: ArchiveRecords,
     @Inject(PrefsRepository) private readonly prefs: PrefsRecords,
-    @Inject(IngestProgress) private readonly ingest: Pick<IngestProgress, 'caughtUp'>,
+    @Inject(ConsumerCatchUp) private readonly ingest: Pick<ConsumerCatchUp, 'caughtUp'>,
   ) {}
 
   async *collect(subject: string): AsyncGenerator<ProvidedPage> {
@@ -88,7 +91,7 @@ export class ArchiveGdprProvider implements GdprDataProvider {
     }
     // Messages to or from the subject accepted before now must be archived before the
     // deletion, or they would be archived after it and outlive the erasure.
-    await this.ingest.caughtUp();
+    await this.ingest.caughtUp(CATCH_UP_MS);
     const [deleted, kept, prefsDeleted] = await Promise.all([
       this.archive.deleteOwner(jid),
       this.archive.countHeldByOthers(jid),

@@ -43,7 +43,7 @@ describe('InboxGdprProvider', () => {
     store.put(entry(romeo, 'mercutio@example.org', 4, 1));
     waited = 0;
     progress = {
-      waitForAccepted: async () => {
+      caughtUp: async () => {
         waited++;
       },
     };
@@ -80,7 +80,7 @@ describe('InboxGdprProvider', () => {
   });
 
   it('fails (to be retried) when the inbox has not caught up', async () => {
-    progress.waitForAccepted = () => Promise.reject(new Error('behind'));
+    progress.caughtUp = () => Promise.reject(new Error('behind'));
     await expect(sut.forget(juliet)).rejects.toThrow('behind');
     expect(store.get(juliet, romeo)).toBeDefined();
   });

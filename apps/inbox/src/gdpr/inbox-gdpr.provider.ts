@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DatasetDescription, ForgottenDataset } from '@sotto/contracts';
 import type { CollectedPage, GdprDataProvider } from '@sotto/gdpr';
 import { pseudonym } from '@sotto/logging';
+import { ConsumerCatchUp } from '@sotto/nats';
 import type { InboxEntry } from '../inbox/inbox-entry';
 import type { InboxCursor } from '../inbox/inbox-filter';
 import { InboxRepository } from '../inbox/inbox.repository';
-import { IngestProgress } from '../ingest/ingest-progress';
 import { dateToMicros, microsToIso } from '../query/xmpp-datetime';
 import { preparedSubject } from './subject-jid';
 
@@ -20,7 +20,7 @@ const PAGE_SIZE = 500;
 const CATCH_UP_MS = 10_000;
 
 export type InboxRecords = Pick<InboxRepository, 'collect' | 'deleteOwner' | 'countMentions'>;
-export type AcceptedProgress = Pick<IngestProgress, 'waitForAccepted'>;
+export type AcceptedProgress = Pick<ConsumerCatchUp, 'caughtUp'>;
 
 /** The inbox service's answers to GDPR collect and forget. */
 @Injectable()
@@ -29,7 +29,7 @@ export class InboxGdprProvider implements GdprDataProvider {
 
   constructor(
     @Inject(InboxRepository) private readonly records: InboxRecords,
-    @Inject(IngestProgress) private readonly progress: AcceptedProgress,
+    @Inject(ConsumerCatchUp) private readonly progress: AcceptedProgress,
   ) {}
 
   /** The subject's own conversations, oldest first. */
@@ -62,7 +62,7 @@ export class InboxGdprProvider implements GdprDataProvider {
     if (owner === null) {
       return [{ name: 'inbox', deleted: 0, kept: 0 }];
     }
-    await this.progress.waitForAccepted(CATCH_UP_MS);
+    await this.progress.caughtUp(CATCH_UP_MS);
     const deleted = await this.records.deleteOwner(owner);
     const kept = await this.records.countMentions(owner);
     this.logger.debug(`forgot the inbox of ${pseudonym(owner)}`);

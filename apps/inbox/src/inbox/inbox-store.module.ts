@@ -1,10 +1,27 @@
 import { Module } from '@nestjs/common';
-import { IngestProgress } from '../ingest/ingest-progress';
+import { MESSAGES_STREAM, messageSubjects } from '@sotto/contracts';
+import { ConsumerCatchUp, NatsClient, jetStreamConsumerProgress } from '@sotto/nats';
+import { INBOX_CONSUMER } from '../ingest/messages-consumer';
 import { InboxRepository } from './inbox.repository';
 
-/** The inbox table and the ingest progress, shared by the IQ side, the ingester and GDPR. */
+/** The inbox table and the ingest's progress, shared by the IQ side, the ingester and GDPR. */
 @Module({
-  providers: [InboxRepository, IngestProgress],
-  exports: [InboxRepository, IngestProgress],
+  providers: [
+    InboxRepository,
+    {
+      provide: ConsumerCatchUp,
+      useFactory: (nats: NatsClient) =>
+        new ConsumerCatchUp(
+          jetStreamConsumerProgress(nats.connection, {
+            stream: MESSAGES_STREAM,
+            consumer: INBOX_CONSUMER,
+            subject: messageSubjects.accepted,
+          }),
+          'the inbox',
+        ),
+      inject: [NatsClient],
+    },
+  ],
+  exports: [InboxRepository, ConsumerCatchUp],
 })
 export class InboxStoreModule {}
