@@ -40,6 +40,42 @@ describe('unregister', () => {
     expect(secondErasure.status).toBe(404);
   });
 
+  it('refuses a message to a user whose erasure has begun, and keeps nothing of it', async () => {
+    const carol = await createAccount('erasing');
+    const dave = await createAccount('sender');
+    const d = await connectXmpp({ service: gateway!.ws, account: dave });
+    // The erasure's first step, as the orchestrator takes it: the account is disabled, and no
+    // service has forgotten anything yet.
+    const nats = await bus();
+    expect(await nats.request('accounts.disable', { jid: carol.jid })).toEqual({ disabled: true });
+
+    await d.xmpp.send(
+      xml('message', { to: carol.jid, type: 'chat', id: 'late' }, xml('body', {}, 'too late')),
+    );
+    const bounced = await d.next(
+      (stanza) =>
+        stanza.is('message') && stanza.attrs.id === 'late' && stanza.attrs.type === 'error',
+    );
+    // The same answer as for an account that does not exist.
+    expect(bounced.getChild('error')?.getChild('service-unavailable')).toBeDefined();
+
+    const started = await admin<{ job: JobView }>(
+      'DELETE',
+      `/accounts/${encodeURIComponent(carol.jid)}`,
+    );
+    const job = await waitForJob(started.body.job.id);
+    expect(job.status).toBe('completed');
+    // Neither stored for her nor archived on either side: there was nothing to forget.
+    expect(job.services.offline?.datasets?.find((d) => d.name === 'offline')).toMatchObject({
+      deleted: 0,
+    });
+    expect(job.services.archive?.datasets?.find((d) => d.name === 'mam_pm')).toMatchObject({
+      deleted: 0,
+      kept: 0,
+    });
+    await d.stop();
+  });
+
   it('a forget delivered twice more deletes nothing more', async () => {
     const bob = await createAccount('twice');
     const started = await admin<{ job: JobView }>(

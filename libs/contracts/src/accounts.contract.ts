@@ -7,9 +7,15 @@ export const accountsRpc = {
     request: z.object({ jid: BareJid, password: Password }),
     result: z.object({ jid: BareJid }),
   },
+  /**
+   * `exists`: the account is there, disabled or not (the erasure job asks while it is disabled).
+   * `active`: it exists and no erasure has begun. Whatever would keep new data about a user (a
+   * message accepted for them, stored offline, a subscription request) asks for `active`, so an
+   * erasure under way never gathers data that its forgets have already passed.
+   */
   'accounts.exists': {
     request: z.object({ jid: BareJid }),
-    result: z.object({ exists: z.boolean() }),
+    result: z.object({ exists: z.boolean(), active: z.boolean() }),
   },
   /**
    * The salted SCRAM credentials the gateway needs to run a SASL exchange. For an unknown account

@@ -20,7 +20,7 @@ export class AccountsHandler implements OnApplicationBootstrap {
     'accounts.create': async ({ jid, password }) => ({
       jid: await this.service.create(jid, password),
     }),
-    'accounts.exists': async ({ jid }) => ({ exists: await this.service.exists(jid) }),
+    'accounts.exists': async ({ jid }) => this.service.status(jid),
     'accounts.scram-credentials': async ({ jid, mechanism }) => {
       const credentials = await this.service.scramCredentials(jid, mechanism);
       return {

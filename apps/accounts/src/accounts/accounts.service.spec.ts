@@ -141,6 +141,18 @@ describe('AccountsService', () => {
     });
   });
 
+  describe('status', () => {
+    it('reports an account as active until its erasure begins, and as existing until deleted', async () => {
+      await sut.create('juliet@example.org', 'pencil');
+      expect(await sut.status('JULIET@example.org')).toEqual({ exists: true, active: true });
+      await sut.disable('juliet@example.org');
+      expect(await sut.status('juliet@example.org')).toEqual({ exists: true, active: false });
+      await sut.delete('juliet@example.org');
+      expect(await sut.status('juliet@example.org')).toEqual({ exists: false, active: false });
+      expect(await sut.status('romeo@example.org')).toEqual({ exists: false, active: false });
+    });
+  });
+
   describe('loginAllowed', () => {
     it('allows an existing account, not an unknown one', async () => {
       await sut.create('juliet@example.org', 'pencil');

@@ -65,6 +65,16 @@ export class AccountsService {
   }
 
   /**
+   * Whether the account exists, and whether it is active (exists and is not disabled). Read
+   * after `disable` committed, `active` is false: an erasure that has begun gathers no new data.
+   */
+  async status(jid: string): Promise<{ exists: boolean; active: boolean }> {
+    const bare = prepareBareJid(jid).bareString();
+    const active = await this.accounts.isEnabled(bare);
+    return { exists: active || (await this.accounts.exists(bare)), active };
+  }
+
+  /**
    * False for an unknown or disabled account. Read after `disable` committed, it answers false;
    * `disable` publishes `sessions.end` only after its commit, which is what the gateway's check
    * at bind relies on.

@@ -68,3 +68,61 @@ describe('MessageRouter: other domains', () => {
     ]);
   });
 });
+
+describe('MessageRouter: a local user with no resource online', () => {
+  function offlineRouter(account: { exists: boolean; active: boolean }) {
+    const config = loadGatewayConfig({});
+    const registry = {
+      find: () => undefined,
+      resourcesOf: () => [],
+      refresh: async () => undefined,
+    } as unknown as SessionRegistry;
+    const accepted: string[] = [];
+    const stream = {
+      accepted: async (event: { to: string }) => void accepted.push(event.to),
+      undelivered: async () => undefined,
+    } as unknown as MessageStream;
+    const nats = {
+      request: async (subject: string) => {
+        expect(subject).toBe('accounts.exists');
+        return account;
+      },
+    } as unknown as NatsClient;
+    const received: Element[] = [];
+    const session = {
+      fullJid: 'juliet@localhost/balcony',
+      bareJid: 'juliet@localhost',
+      deliver: (xml: string) => received.push(parseFrame(xml, limits)),
+    } as unknown as ActiveSession;
+    const sut = new MessageRouter(
+      registry,
+      {} as Delivery,
+      stream,
+      nats,
+      new FeatureRegistry({} as NatsClient, config),
+      config,
+    );
+    return { sut, session, received, accepted };
+  }
+
+  // Every step of the route runs on promises that are already settled: one turn of the loop.
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('accepts the message for offline storage while the account is active', async () => {
+    const { sut, session, received, accepted } = offlineRouter({ exists: true, active: true });
+    sut.route(session, message('romeo@localhost'), Jid.parse('romeo@localhost'));
+    await settled();
+    expect(accepted).toEqual(['romeo@localhost']);
+    expect(received).toEqual([]);
+  });
+
+  it('refuses it like an unknown account once the erasure has begun, and accepts nothing', async () => {
+    const { sut, session, received, accepted } = offlineRouter({ exists: true, active: false });
+    sut.route(session, message('romeo@localhost'), Jid.parse('romeo@localhost'));
+    await settled();
+    expect(accepted).toEqual([]);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.attrs).toMatchObject({ type: 'error', from: 'romeo@localhost' });
+    expect(received[0]!.getChild('error')?.getChild('service-unavailable')).toBeDefined();
+  });
+});

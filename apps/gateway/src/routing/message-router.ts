@@ -104,7 +104,7 @@ export class MessageRouter {
       targets.forEach((target) => void this.delivery.deliver(target, xml));
       return undefined;
     }
-    if (targets.length === 0 && !(await this.accountExists(session, message, bareJid))) {
+    if (targets.length === 0 && !(await this.accountActive(session, message, bareJid))) {
       return undefined;
     }
     const event = this.accept(session, message, to, bareJid);
@@ -156,19 +156,21 @@ export class MessageRouter {
   }
 
   // Only on the path where nobody is online: an unknown account gets the same error as an
-  // unavailable one would without offline storage, so the error reveals nothing.
-  private async accountExists(
+  // unavailable one would without offline storage, so the error reveals nothing. So does an
+  // account whose erasure has begun: a message accepted for it now would be archived or stored
+  // after the services' forgets may have run, and outlive the erasure.
+  private async accountActive(
     session: ActiveSession,
     message: Element,
     bareJid: string,
   ): Promise<boolean> {
     const domain = this.config.XMPP_DOMAIN;
     try {
-      const { exists } = await this.nats.request('accounts.exists', { jid: bareJid });
-      if (!exists) {
+      const { active } = await this.nats.request('accounts.exists', { jid: bareJid });
+      if (!active) {
         bounce(session, message, 'service-unavailable', domain);
       }
-      return exists;
+      return active;
     } catch (error) {
       if (!(error instanceof RpcError)) {
         throw error;

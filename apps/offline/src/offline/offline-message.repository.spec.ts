@@ -34,6 +34,16 @@ describe('OfflineMessageRepository', () => {
     await scratch?.drop();
   });
 
+  /** Sessions of the scratch database waiting for an advisory lock. */
+  async function waitingForLocks(): Promise<number> {
+    const rows: { n: number }[] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM pg_locks
+       WHERE locktype = 'advisory' AND NOT granted AND database = (
+         SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    return rows[0]!.n;
+  }
+
   it('inserts a batch once, however often it comes, and pages it in stream order', async () => {
     const batch = [
       message('juliet@example.org'),
@@ -96,6 +106,42 @@ describe('OfflineMessageRepository', () => {
     expect(await sut.deleteAll('capulet@example.org')).toBe(1);
     expect(await sut.deleteAll('capulet@example.org')).toBe(0);
     expect(await sut.countSentBy('capulet@example.org')).toBe(3);
+  });
+
+  it('stores only for the owners still active, asked in the same transaction', async () => {
+    const batch = [message('active@example.org'), message('erasing@example.org')];
+    const active = await sut.insertForActive(batch, async (owners) => {
+      expect(owners.sort()).toEqual(['active@example.org', 'erasing@example.org']);
+      return new Set(['active@example.org']);
+    });
+    expect([...active]).toEqual(['active@example.org']);
+    expect(await sut.page('active@example.org', 0, 10)).toEqual([batch[0]]);
+    expect(await sut.page('erasing@example.org', 0, 10)).toEqual([]);
+  });
+
+  it('makes a forget wait for a store that found its owner active, then deletes what it stored', async () => {
+    const owner = 'tybalt@example.org';
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let asked!: () => void;
+    const question = new Promise<void>((resolve) => (asked = resolve));
+    const storing = sut.insertForActive([message(owner)], async (owners) => {
+      asked();
+      await answered;
+      return new Set(owners);
+    });
+    await question;
+    // The erasure's forget comes while the store waits for its answer: it either waits for the
+    // owner's lock (then the store's row is there to delete), or runs through at once.
+    let forgetEnded = false;
+    const forgetting = sut.deleteAll(owner).finally(() => (forgetEnded = true));
+    while (!forgetEnded && (await waitingForLocks()) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    answer();
+    await storing;
+    expect(await forgetting).toBe(1);
+    expect(await sut.page(owner, 0, 10)).toEqual([]);
   });
 
   it('grants one delivery lease per owner at a time, renewable by its holder', async () => {

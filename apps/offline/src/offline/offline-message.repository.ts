@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, MoreThan } from 'typeorm';
+import { DataSource, MoreThan, type EntityManager } from 'typeorm';
 import { OfflineMessageEntity } from './offline-message.entity';
 
 /** One stored message. JIDs are prepared; `owner` is the recipient's bare JID. */
@@ -21,22 +21,33 @@ export class OfflineMessageRepository {
 
   /** Stores a batch in one statement; a message already stored for its owner stays as it is. */
   async insert(rows: StoredMessage[]): Promise<void> {
+    await insertRows(this.dataSource, rows);
+  }
+
+  /**
+   * Stores the rows of the owners that `activeAmong` (asked here) says are still active, and
+   * returns those owners. The question and the insert run under each owner's erasure lock,
+   * which `deleteAll` takes too: a forget either waits for this insert and deletes what it
+   * stored, or came first, and then the account was no longer active when asked (an erasure
+   * disables the account before any forget). Either way nothing stored here outlives it.
+   */
+  async insertForActive(
+    rows: StoredMessage[],
+    activeAmong: (owners: string[]) => Promise<Set<string>>,
+  ): Promise<Set<string>> {
     if (rows.length === 0) {
-      return;
+      return new Set();
     }
-    await this.dataSource.query(
-      `INSERT INTO offline_messages (owner_jid, id, seq, sender_jid, accepted_at, stanza)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[])
-       ON CONFLICT (owner_jid, id) DO NOTHING`,
-      [
-        rows.map((row) => row.owner),
-        rows.map((row) => row.id),
-        rows.map((row) => row.seq),
-        rows.map((row) => row.sender),
-        rows.map((row) => row.acceptedAt.toISOString()),
-        rows.map((row) => row.stanza),
-      ],
-    );
+    const owners = [...new Set(rows.map((row) => row.owner))];
+    return this.dataSource.transaction(async (manager) => {
+      await lockOwners(manager, owners);
+      const active = await activeAmong(owners);
+      await insertRows(
+        manager,
+        rows.filter((row) => active.has(row.owner)),
+      );
+      return active;
+    });
   }
 
   /** The ids among `keys` that are stored already (a redelivered batch). */
@@ -111,9 +122,13 @@ export class OfflineMessageRepository {
     return result.affected ?? 0;
   }
 
-  /** Deletes every message waiting for `owner`, and any delivery lease; returns how many. */
+  /**
+   * Deletes every message waiting for `owner`, and any delivery lease; returns how many. Under
+   * the owner's erasure lock: a store that asked whether the owner is active finishes first.
+   */
   async deleteAll(owner: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      await lockOwners(manager, [owner]);
       await manager.query(`DELETE FROM offline_delivery_leases WHERE owner_jid = $1`, [owner]);
       const result = await manager.getRepository(OfflineMessageEntity).delete({ ownerJid: owner });
       return result.affected ?? 0;
@@ -164,4 +179,38 @@ export class OfflineMessageRepository {
     );
     return rows[0]?.count ?? 0;
   }
+}
+
+async function insertRows(
+  queryable: Pick<DataSource | EntityManager, 'query'>,
+  rows: StoredMessage[],
+): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  await queryable.query(
+    `INSERT INTO offline_messages (owner_jid, id, seq, sender_jid, accepted_at, stanza)
+     SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[])
+     ON CONFLICT (owner_jid, id) DO NOTHING`,
+    [
+      rows.map((row) => row.owner),
+      rows.map((row) => row.id),
+      rows.map((row) => row.seq),
+      rows.map((row) => row.sender),
+      rows.map((row) => row.acceptedAt.toISOString()),
+      rows.map((row) => row.stanza),
+    ],
+  );
+}
+
+/**
+ * Takes the erasure lock of each owner until the transaction ends: a transaction-scoped advisory
+ * lock keyed by a hash of the JID. Always in the same order (sorted), so that two batches with
+ * owners in common cannot wait for each other.
+ */
+async function lockOwners(manager: EntityManager, owners: string[]): Promise<void> {
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(owner, 0)) FROM unnest($1::text[]) AS owner`,
+    [[...owners].sort()],
+  );
 }

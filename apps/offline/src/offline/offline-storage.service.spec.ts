@@ -12,7 +12,8 @@ class FakeAccounts {
   readonly known = new Set([JULIET, 'nurse@example.org']);
   questions: string[] = [];
   failing = false;
-  async exists(jid: string): Promise<boolean> {
+  /** Known accounts are active; any other is unknown, erased, or being erased. */
+  async active(jid: string): Promise<boolean> {
     this.questions.push(jid);
     if (this.failing) {
       throw new RpcError('unavailable', 'no service answers accounts.exists');
@@ -171,7 +172,7 @@ describe('OfflineStorageService', () => {
     ).toBeDefined();
   });
 
-  it('keeps nothing for an account that is gone, and answers like for an unknown one', async () => {
+  it('keeps nothing for an account that is gone or being erased, and answers like for an unknown one', async () => {
     const message = undelivered('erased@example.org', 'too late');
     expect(await sut.storeBatch([message])).toEqual({ stored: 0, bounced: 1, dropped: 0 });
     expect(records.rows).toEqual([]);

@@ -17,9 +17,9 @@ import { isStorable, withDelay } from './offline-stanza';
 
 export type OfflineRecords = Pick<
   OfflineMessageRepository,
-  'insert' | 'storedIds' | 'countByOwner' | 'page' | 'remove' | 'lease' | 'release'
+  'insertForActive' | 'storedIds' | 'countByOwner' | 'page' | 'remove' | 'lease' | 'release'
 >;
-export type Accounts = Pick<AccountDirectory, 'exists'>;
+export type Accounts = Pick<AccountDirectory, 'active'>;
 export type Outbox = Pick<StanzaSender, 'send'>;
 export type StorageSettings = Pick<OfflineConfig, 'XMPP_DOMAIN' | 'OFFLINE_QUOTA'>;
 
@@ -79,18 +79,12 @@ export class OfflineStorageService {
     const storable = candidates.filter((candidate) => isStorable(candidate.stanza));
     dropped += candidates.length - storable.length;
 
-    // The gateway checked already, but an erasure may have come in between: nothing is kept for
-    // an account that no longer exists.
-    const existing = await this.existingAccounts(storable.map((candidate) => candidate.owner));
-    const gone = storable.filter((candidate) => !existing.has(candidate.owner));
-    const live = storable.filter((candidate) => existing.has(candidate.owner));
-
     const stored = await this.records.storedIds(
-      live.map(({ owner, message }) => ({ owner, id: message.event.id })),
+      storable.map(({ owner, message }) => ({ owner, id: message.event.id })),
     );
-    const fresh = live.filter((candidate) => !stored.has(candidate.message.event.id));
+    const fresh = storable.filter((candidate) => !stored.has(candidate.message.event.id));
     const counts = await this.records.countByOwner(unique(fresh.map((c) => c.owner)));
-    const rows: StoredMessage[] = [];
+    const kept: Candidate[] = [];
     const full: Candidate[] = [];
     for (const candidate of fresh) {
       const count = counts.get(candidate.owner) ?? 0;
@@ -99,9 +93,16 @@ export class OfflineStorageService {
         continue;
       }
       counts.set(candidate.owner, count + 1);
-      rows.push(this.row(candidate));
+      kept.push(candidate);
     }
-    await this.records.insert(rows);
+    // The gateway checked already, but an erasure may have begun since: nothing is kept for an
+    // account that is gone or being erased. Asked under the owners' erasure locks, so that a
+    // forget running meanwhile cannot miss what this batch stores.
+    const active = await this.records.insertForActive(
+      kept.map((candidate) => this.row(candidate)),
+      (owners) => this.activeAccounts(owners),
+    );
+    const gone = kept.filter((candidate) => !active.has(candidate.owner));
 
     // XEP-0160 §2, step 3: when the server cannot store the message "(e.g., because the
     // recipient's offline message queue is full), the server returns a <service-unavailable/>
@@ -109,7 +110,11 @@ export class OfflineStorageService {
     for (const candidate of [...full, ...gone]) {
       this.bounce(candidate);
     }
-    const outcome = { stored: rows.length, bounced: full.length + gone.length, dropped };
+    const outcome = {
+      stored: kept.length - gone.length,
+      bounced: full.length + gone.length,
+      dropped,
+    };
     this.logger.debug(
       `batch of ${batch.length}: ${outcome.stored} stored, ${outcome.bounced} bounced, ${outcome.dropped} dropped`,
     );
@@ -174,9 +179,9 @@ export class OfflineStorageService {
   }
 
   // One question per account and batch.
-  private async existingAccounts(owners: string[]): Promise<Set<string>> {
+  private async activeAccounts(owners: string[]): Promise<Set<string>> {
     const distinct = unique(owners);
-    const answers = await Promise.all(distinct.map((owner) => this.accounts.exists(owner)));
+    const answers = await Promise.all(distinct.map((owner) => this.accounts.active(owner)));
     return new Set(distinct.filter((_, index) => answers[index]));
   }
 

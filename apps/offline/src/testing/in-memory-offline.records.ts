@@ -19,6 +19,18 @@ export class InMemoryOfflineRecords implements Omit<OfflineMessageRepository, 'd
     return Promise.resolve();
   }
 
+  async insertForActive(
+    rows: StoredMessage[],
+    activeAmong: (owners: string[]) => Promise<Set<string>>,
+  ): Promise<Set<string>> {
+    if (rows.length === 0) {
+      return new Set();
+    }
+    const active = await activeAmong([...new Set(rows.map((row) => row.owner))]);
+    await this.insert(rows.filter((row) => active.has(row.owner)));
+    return active;
+  }
+
   storedIds(keys: { owner: string; id: string }[]): Promise<Set<string>> {
     const stored = keys.filter((key) =>
       this.rows.some((r) => r.owner === key.owner && r.id === key.id),

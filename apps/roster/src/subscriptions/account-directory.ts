@@ -29,6 +29,7 @@ export class AccountDirectory implements AccountLookup {
     if (parsed.local === undefined || !parsed.isBare() || parsed.domain !== this.domain) {
       return false;
     }
-    return (await this.nats.request('accounts.exists', { jid })).exists;
+    // An account whose erasure has begun counts as none: its roster may already be forgotten.
+    return (await this.nats.request('accounts.exists', { jid })).active;
   }
 }
