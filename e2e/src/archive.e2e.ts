@@ -414,6 +414,36 @@ describe('archiving preferences (XEP-0441)', () => {
   });
 });
 
+describe('archiving preferences: the roster default', () => {
+  it('archives only what was exchanged with a contact in the owner’s roster', async () => {
+    const alice = await createAccount('alice');
+    const bob = await createAccount('bob');
+    const carol = await createAccount('carol');
+    const client = await stanzaLogin(alice, gatewayA!.ws);
+    await client.updateRosterItem({ jid: bob.jid, name: 'Bob' });
+    await client.setHistoryPreferences({ default: 'roster' });
+    expect((await client.getHistoryPreferences()).default).toBe('roster');
+
+    const a = await login(alice, gatewayB!.ws, 'raw');
+    const b = await login(bob, gatewayA!.ws);
+    const c = await login(carol, gatewayB!.ws);
+    await c.xmpp.send(chat(alice.jid, 'from carol'));
+    await a.next(isMessageWithBody('from carol'));
+    await b.xmpp.send(chat(alice.jid, 'from bob'));
+    await a.next(isMessageWithBody('from bob'));
+    await a.xmpp.send(chat(carol.jid, 'to carol'));
+    await c.next(isMessageWithBody('to carol'));
+    await a.xmpp.send(chat(bob.jid, 'to bob'));
+    await b.next(isMessageWithBody('to bob'));
+    // Archived in stream order: once Bob holds both of his, Carol's were archived too.
+    await archived(b, 2);
+    await archived(c, 2);
+    expect((await mam(a)).bodies).toEqual(['from bob', 'to bob']);
+    // The others' defaults are theirs: Carol keeps her copies.
+    expect((await mam(c)).bodies).toEqual(['from carol', 'to carol']);
+  });
+});
+
 describe('the archive service stopped and started again', () => {
   const setupPid = inject('setupPid');
 

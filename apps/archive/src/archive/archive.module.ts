@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GdprModule } from '@sotto/gdpr';
-import { NatsModule } from '@sotto/nats';
+import { MESSAGES_STREAM, messageSubjects } from '@sotto/contracts';
+import { ConsumerCatchUp, NatsClient, NatsModule, jetStreamConsumerProgress } from '@sotto/nats';
 import { XmppServiceModule } from '@sotto/xmpp-service';
 import { ClusteringService } from '../clustering/clustering.service';
 import { ARCHIVE_CONFIG, type ArchiveConfig } from '../config/archive.config';
@@ -9,20 +10,36 @@ import { dataSourceOptions } from '../database/data-source';
 import { ARCHIVE_DATASETS, ArchiveGdprProvider } from '../gdpr/archive-gdpr.provider';
 import { ArchiveWriter } from '../ingest/archive-writer';
 import { BatchHandler } from '../ingest/batch-handler';
-import { ChatConsumer } from '../ingest/chat-consumer';
-import { IngestProgress, ingestProgressProvider } from '../ingest/ingest-progress';
+import { ARCHIVE_CONSUMER, ChatConsumer } from '../ingest/chat-consumer';
 import { MamQueryService } from '../mam/mam-query.service';
 import { MamHandler } from '../mam/mam.handler';
 import { PrefsRepository } from '../prefs/prefs.repository';
 import { PrefsService } from '../prefs/prefs.service';
+import { RosterLookup } from '../prefs/roster-lookup';
 import { RetentionService } from '../retention/retention.service';
 import { ArchiveRepository } from './archive.repository';
 import { NS_MAM, NS_MAM_EXTENDED } from './namespaces';
 
 /** The archive and preference tables and the ingest's progress, shared with the GDPR provider. */
 @Module({
-  providers: [ArchiveRepository, PrefsRepository, ingestProgressProvider],
-  exports: [ArchiveRepository, PrefsRepository, IngestProgress],
+  providers: [
+    ArchiveRepository,
+    PrefsRepository,
+    {
+      provide: ConsumerCatchUp,
+      useFactory: (nats: NatsClient) =>
+        new ConsumerCatchUp(
+          jetStreamConsumerProgress(nats.connection, {
+            stream: MESSAGES_STREAM,
+            consumer: ARCHIVE_CONSUMER,
+            subject: messageSubjects.accepted,
+          }),
+          'the archive',
+        ),
+      inject: [NatsClient],
+    },
+  ],
+  exports: [ArchiveRepository, PrefsRepository, ConsumerCatchUp],
 })
 class ArchiveStoreModule {}
 
@@ -55,6 +72,7 @@ export class ArchiveModule {
       providers: [
         { provide: ARCHIVE_CONFIG, useValue: config },
         ArchiveWriter,
+        RosterLookup,
         BatchHandler,
         ChatConsumer,
         MamQueryService,

@@ -16,13 +16,15 @@ export const DEFAULT_PREFS: ArchivePrefs = { defaultMode: 'always', always: [], 
 /** At most this many JIDs in each list: the preferences are one row, read on every batch. */
 export const MAX_PREF_JIDS = 1000;
 
+/** Whether a message is archived: yes, no, or only if the other party is in the owner's roster. */
+export type Archiving = boolean | 'if-in-roster';
+
 /**
  * Whether an owner with `prefs` archives a message exchanged with `other` (a bare JID). The
- * lists win over the default (XEP-0441 §2.2). 'roster' is treated as 'always' until the roster
- * service offers a lookup: archiving a message the user wanted to keep matters more than
- * keeping one they would not have kept, which they can delete with their account.
+ * lists win over the default (XEP-0441 §2.2); the default 'roster' archives a message only when
+ * `other` is in the owner's roster, which the caller asks the roster service.
  */
-export function archives(prefs: ArchivePrefs | undefined, other: string): boolean {
+export function archiving(prefs: ArchivePrefs | undefined, other: string): Archiving {
   if (prefs === undefined) {
     return true;
   }
@@ -32,5 +34,12 @@ export function archives(prefs: ArchivePrefs | undefined, other: string): boolea
   if (prefs.never.includes(other)) {
     return false;
   }
-  return prefs.defaultMode !== 'never';
+  switch (prefs.defaultMode) {
+    case 'always':
+      return true;
+    case 'never':
+      return false;
+    case 'roster':
+      return 'if-in-roster';
+  }
 }
