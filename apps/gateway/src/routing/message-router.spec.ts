@@ -11,6 +11,17 @@ import { MessageRouter } from './message-router';
 
 const limits = { maxStanzaBytes: 65_536, maxDepth: 16 };
 
+/** Juliet's session, and what the router sends her. */
+function juliet(): { received: Element[]; session: ActiveSession } {
+  const received: Element[] = [];
+  const session = {
+    fullJid: 'juliet@localhost/balcony',
+    bareJid: 'juliet@localhost',
+    deliver: (xml: string) => received.push(parseFrame(xml, limits)),
+  } as unknown as ActiveSession;
+  return { received, session };
+}
+
 function router(): { sut: MessageRouter; received: Element[]; session: ActiveSession } {
   const config = loadGatewayConfig({});
   const features = new FeatureRegistry({} as NatsClient, config);
@@ -21,12 +32,7 @@ function router(): { sut: MessageRouter; received: Element[]; session: ActiveSes
     accountFeatures: [],
     subdomains: ['pubsub'],
   });
-  const received: Element[] = [];
-  const session = {
-    fullJid: 'juliet@localhost/balcony',
-    bareJid: 'juliet@localhost',
-    deliver: (xml: string) => received.push(parseFrame(xml, limits)),
-  } as unknown as ActiveSession;
+  const { received, session } = juliet();
   const sut = new MessageRouter(
     {} as SessionRegistry,
     {} as Delivery,
@@ -88,12 +94,7 @@ describe('MessageRouter: a local user with no resource online', () => {
         return account;
       },
     } as unknown as NatsClient;
-    const received: Element[] = [];
-    const session = {
-      fullJid: 'juliet@localhost/balcony',
-      bareJid: 'juliet@localhost',
-      deliver: (xml: string) => received.push(parseFrame(xml, limits)),
-    } as unknown as ActiveSession;
+    const { received, session } = juliet();
     const sut = new MessageRouter(
       registry,
       {} as Delivery,
