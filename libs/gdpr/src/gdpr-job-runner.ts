@@ -8,13 +8,12 @@ import {
   type ForgottenDataset,
 } from '@sotto/contracts';
 import { pseudonym, type LogStore } from '@sotto/logging';
-import { decodeJson, encodeJson } from '@sotto/nats';
+import { decodeJson, encodeJson, errorName } from '@sotto/nats';
 import { collectDatasets, type ObjectWriter } from './collect-datasets';
 import { collectLogLines } from './collect-logs';
 import { GdprContractError } from './gdpr-contract.error';
 import type { GdprDataProvider } from './gdpr-data-provider';
 import type { GdprWorkerOptions } from './gdpr-worker.options';
-import { errorName } from './retry';
 
 // Below the consumer's 60 s ack_wait, so a long collect is not redelivered while it runs.
 const WORKING_INTERVAL_MS = 20_000;

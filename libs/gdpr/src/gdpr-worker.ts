@@ -6,19 +6,10 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiError,
-  jetstream,
-  type Consumer,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { GDPR_JOBS_STREAM, GdprAnnouncement, gdprSubjects } from '@sotto/contracts';
 import { processLogStore, type LogStore } from '@sotto/logging';
-import { encodeJson, NatsClient } from '@sotto/nats';
+import { DurableConsumer, NatsClient, encodeJson, errorName, retry, sleep } from '@sotto/nats';
 import type { GdprDataProvider } from './gdpr-data-provider';
 import { ExportObjects } from './export-objects';
 import { ensureGdprExportsBucket } from './gdpr-exports-bucket';
@@ -30,9 +21,7 @@ import {
   GDPR_WORKER_OPTIONS,
   type GdprWorkerOptions,
 } from './gdpr-worker.options';
-import { backoffMs, errorName, retry, sleep } from './retry';
 
-const NANOS_PER_MS = 1_000_000;
 // The server hands out at most this many unacknowledged requests; each runs as it arrives.
 const MAX_IN_FLIGHT = 4;
 const ACK_WAIT_MS = 60_000;
@@ -50,9 +39,8 @@ export class GdprWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly js: JetStreamClient;
   private readonly stopping = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly consuming: Promise<void>;
-  private markConsuming!: () => void;
-  private messages: ConsumerMessages | undefined;
+  private readonly consumer: DurableConsumer;
+  private runner: GdprJobRunner | undefined;
   private running: Promise<void> | undefined;
   private readonly logs: LogStore | undefined;
 
@@ -74,7 +62,20 @@ export class GdprWorker implements OnApplicationBootstrap, BeforeApplicationShut
     }
     this.logger = new Logger(`gdpr:${options.service}`);
     this.js = jetstream(nats.connection);
-    this.consuming = new Promise((resolve) => (this.markConsuming = resolve));
+    this.consumer = new DurableConsumer(
+      nats.connection,
+      {
+        stream: GDPR_JOBS_STREAM,
+        durable: this.consumerName,
+        filterSubject: gdprSubjects.request(options.service),
+        ackWaitMs: ACK_WAIT_MS,
+        maxAckPending: MAX_IN_FLIGHT,
+        pullAhead: MAX_IN_FLIGHT,
+        label: 'GDPR consumer',
+      },
+      (msg) => this.track(msg),
+      this.logger,
+    );
   }
 
   get consumerName(): string {
@@ -97,13 +98,13 @@ export class GdprWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Resolves once the consumer exists and is being consumed (for tests and health checks). */
   consumingStarted(): Promise<void> {
-    return this.consuming;
+    return this.consumer.subscribed();
   }
 
   /** Stops consuming and waits (briefly) for the requests in progress to finish. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.messages?.close();
+    await this.consumer.stop();
     await this.running;
     await Promise.race([Promise.allSettled(this.inFlight), sleep(SHUTDOWN_GRACE_MS)]);
   }
@@ -118,10 +119,11 @@ export class GdprWorker implements OnApplicationBootstrap, BeforeApplicationShut
     if (!store) {
       return;
     }
-    await Promise.all([
-      this.announce(),
-      this.consume(new GdprJobRunner(this.js, store, this.options, this.provider, this.logs)),
-    ]);
+    this.runner = new GdprJobRunner(this.js, store, this.options, this.provider, this.logs);
+    if (!this.stopping.signal.aborted) {
+      this.consumer.start();
+    }
+    await this.announce();
   }
 
   private async setUp(): Promise<ExportObjects> {
@@ -147,69 +149,9 @@ export class GdprWorker implements OnApplicationBootstrap, BeforeApplicationShut
     );
   }
 
-  /** Consumes until stopped; after any failure, recreates the consumer and subscribes again. */
-  private async consume(runner: GdprJobRunner): Promise<void> {
-    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
-      try {
-        const consumer = await this.ensureConsumer();
-        const messages = await consumer.consume({ max_messages: MAX_IN_FLIGHT });
-        this.messages = messages;
-        if (this.stopping.signal.aborted) {
-          await messages.close();
-        }
-        this.markConsuming();
-        attempt = 0;
-        this.watch(messages).catch((error: unknown) => {
-          this.logger.warn(`GDPR consumer status watch failed (${errorName(error)})`);
-        });
-        for await (const msg of messages) {
-          this.track(runner, msg);
-        }
-      } catch (error) {
-        this.logger.warn(`GDPR consumer failed (${errorName(error)}); subscribing again`);
-      }
-      await sleep(backoffMs(attempt), this.stopping.signal);
-    }
-  }
-
-  private async ensureConsumer(): Promise<Consumer> {
-    const jsm = await this.js.jetstreamManager();
-    const settings = {
-      filter_subject: gdprSubjects.request(this.options.service),
-      ack_wait: ACK_WAIT_MS * NANOS_PER_MS,
-      max_ack_pending: MAX_IN_FLIGHT,
-    };
-    try {
-      await jsm.consumers.add(GDPR_JOBS_STREAM, {
-        durable_name: this.consumerName,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ...settings,
-      });
-    } catch (error) {
-      // It exists with other settings (an older version of this worker): bring it up to date.
-      if (!(error instanceof JetStreamApiError)) {
-        throw error;
-      }
-      await jsm.consumers.update(GDPR_JOBS_STREAM, this.consumerName, settings);
-    }
-    return this.js.consumers.get(GDPR_JOBS_STREAM, this.consumerName);
-  }
-
-  // The client keeps pulling from a deleted consumer for ever; closing makes `consume` recreate it.
-  private async watch(messages: ConsumerMessages): Promise<void> {
-    for await (const status of messages.status()) {
-      if (status.type === 'consumer_deleted' || status.type === 'consumer_not_found') {
-        this.logger.warn(`GDPR consumer ${this.consumerName} is gone; recreating it`);
-        await messages.close();
-        return;
-      }
-    }
-  }
-
-  private track(runner: GdprJobRunner, msg: JsMsg): void {
-    const work = runner
-      .handle(msg)
+  // The consumer starts only once the runner exists.
+  private track(msg: JsMsg): void {
+    const work = this.runner!.handle(msg)
       .catch((error: unknown) => {
         // The ack or nak itself failed (connection closed): the server redelivers after ack_wait.
         this.logger.error(`GDPR request not settled (${errorName(error)})`);

@@ -5,3 +5,5 @@ export * from './rpc-error';
 export * from './request-errors';
 export * from './streams';
 export * from './consumer-catch-up';
+export * from './retry';
+export * from './durable-consumer';

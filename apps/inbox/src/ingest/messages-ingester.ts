@@ -7,9 +7,16 @@ import {
 } from '@nestjs/common';
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { ChatMessageEvent, MESSAGES_STREAM, messagesStreamConfig } from '@sotto/contracts';
-import { NatsClient, decodeJson, ensureStream } from '@sotto/nats';
+import {
+  NatsClient,
+  backoffMs,
+  closeWhenConsumerGone,
+  decodeJson,
+  ensureStream,
+  errorName,
+  sleep,
+} from '@sotto/nats';
 import { INBOX_CONFIG, type InboxConfig } from '../config/inbox.config';
-import { backoffMs, errorName, sleep } from './backoff';
 import { UnreadableEventError, inboxChangeOf, type PositionedChange } from './inbox-change';
 import { InboxIngestService } from './inbox-ingest.service';
 import { IngestLeaseRepository, type IngestLease } from './ingest-lease.repository';
@@ -165,12 +172,8 @@ export class MessagesIngester implements OnApplicationBootstrap, BeforeApplicati
 
   // The client keeps pulling from a deleted consumer; closing makes the loop prepare it again.
   private async watch(messages: ConsumerMessages): Promise<void> {
-    for await (const status of messages.status()) {
-      if (status.type === 'consumer_deleted' || status.type === 'consumer_not_found') {
-        this.logger.warn(`inbox consumer ${INBOX_CONSUMER} is gone; recreating it`);
-        await messages.close();
-        return;
-      }
-    }
+    await closeWhenConsumerGone(messages, () =>
+      this.logger.warn(`inbox consumer ${INBOX_CONSUMER} is gone; recreating it`),
+    );
   }
 }

@@ -15,11 +15,21 @@ import {
   type ChunkFollower,
   type StoredObjectInfo,
 } from '@sotto/gdpr';
-import { NatsClient, encodeJson } from '@sotto/nats';
+import { DurableConsumer, NatsClient, encodeJson } from '@sotto/nats';
 import type { ChunkSource } from '../archive/export-tail';
 import type { ObjectSource } from '../archive/object-source';
-import { DurableConsumer, type DurableConsumerOptions } from './durable-consumer';
 import { errorName } from './error-text';
+
+/** A durable consumer of the orchestrator's: where it reads, and how many messages at once. */
+export interface ConsumedStream {
+  stream: string;
+  durable: string;
+  filterSubject: string;
+  maxInFlight: number;
+}
+
+/** How long a message whose handling failed waits before it is handed out again. */
+const RETRY_AFTER_MS = 1000;
 
 /**
  * The orchestrator's JetStream side of the GDPR contract: publishing requests, durable consumers
@@ -32,7 +42,7 @@ export class GdprBus implements OnModuleInit, OnApplicationShutdown, ObjectSourc
   private jsm!: JetStreamManager;
   private objects!: ObjectStore;
   private exportObjects!: ExportObjects;
-  private readonly consumers: DurableConsumer[] = [];
+  private readonly consumers: { stop(): Promise<void> }[] = [];
   private readonly followers: { stop(): void }[] = [];
   private stopped = false;
 
@@ -58,9 +68,47 @@ export class GdprBus implements OnModuleInit, OnApplicationShutdown, ObjectSourc
     await this.jsm.streams.purge(GDPR_ANNOUNCE_STREAM, { filter: gdprSubjects.announce(service) });
   }
 
-  consume(options: DurableConsumerOptions, handle: (msg: JsMsg) => Promise<void>): void {
-    const consumer = new DurableConsumer(this.js, this.jsm, options, handle, this.logger);
-    this.consumers.push(consumer);
+  /**
+   * Runs the durable consumer until shutdown, handling up to `maxInFlight` messages at once; each
+   * is acknowledged by `handle`, and handed back for another try when `handle` fails.
+   */
+  consume(options: ConsumedStream, handle: (msg: JsMsg) => Promise<void>): void {
+    const inFlight = new Set<Promise<void>>();
+    const consumer = new DurableConsumer(
+      this.nats.connection,
+      {
+        stream: options.stream,
+        durable: options.durable,
+        filterSubject: options.filterSubject,
+        // A handler that writes to the database and acks takes well under this.
+        ackWaitMs: 30_000,
+        maxAckPending: 1000,
+        pullAhead: options.maxInFlight,
+        label: `consumer ${options.durable}`,
+      },
+      async (msg) => {
+        // A cap on work in flight: wait for a slot before taking the next message.
+        while (inFlight.size >= options.maxInFlight) {
+          await Promise.race(inFlight);
+        }
+        const work = handle(msg)
+          .catch((error: unknown) => {
+            this.logger.error(
+              `handling a message of ${options.durable} failed: ${errorName(error)}`,
+            );
+            msg.nak(RETRY_AFTER_MS);
+          })
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      },
+      this.logger,
+    );
+    this.consumers.push({
+      stop: async () => {
+        await consumer.stop();
+        await Promise.allSettled(inFlight);
+      },
+    });
     consumer.start();
   }
 
