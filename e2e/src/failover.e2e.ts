@@ -53,6 +53,49 @@ describe('a gateway dies', () => {
     }
   });
 
+  it('a gateway that stalls past its heartbeat window but answers keeps its sessions', async () => {
+    const stalling = await startGateway('gateway-stalling', 15284, 15226);
+    try {
+      const dave = await createAccount('dave');
+      const erin = await createAccount('erin');
+      const d = await connectXmpp({ service: gatewayA!.ws, account: dave });
+      sessions.push(d);
+      const desk = await connectXmpp({ service: gatewayA!.ws, account: erin, resource: 'desk' });
+      sessions.push(desk);
+      await desk.xmpp.send(xml('presence'));
+      const phone = await connectXmpp({
+        service: stalling.endpoints.ws,
+        account: erin,
+        resource: 'phone',
+      });
+      sessions.push(phone);
+      await phone.xmpp.send(xml('presence'));
+      await desk.next((s) => s.is('presence') && s.attrs.from === `${erin.jid}/phone`);
+
+      // Frozen (as in a long pause of the process or an overloaded host) for longer than the
+      // test gateways' GATEWAY_DEAD_AFTER_MS of 2 s: its heartbeats stop, but it answers the
+      // ping as soon as it runs again, within the ping's 2 s.
+      stalling.process.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      stalling.process.kill('SIGCONT');
+
+      const to = `${erin.jid}/phone`;
+      await d.xmpp.send(xml('message', { to, type: 'chat' }, xml('body', {}, 'still there?')));
+      await phone.next(isMessageWithBody('still there?'));
+      // Its session was never reaped: its sibling saw no unavailable presence for it.
+      const reaped = await desk
+        .next((s) => s.is('presence') && s.attrs.type === 'unavailable', 1000)
+        .then(
+          () => true,
+          () => false,
+        );
+      expect(reaped).toBe(false);
+    } finally {
+      stalling.process.kill('SIGCONT');
+      await stalling.stop('SIGKILL');
+    }
+  });
+
   it('the sessions of a dead gateway are reaped and look unavailable to their siblings', async () => {
     const doomed = await startGateway('gateway-doomed-2', 15283, 15225);
     try {

@@ -79,6 +79,13 @@ export function c2sDeliverSubject(gatewayId: string): string {
 export function c2sKickSubject(gatewayId: string): string {
   return `c2s.kick.${gatewayId}`;
 }
+/**
+ * Is the gateway alive? Any reply says yes. Asked before a gateway whose heartbeats stopped
+ * arriving is taken for dead: on an overloaded bus heartbeats can be late from a live gateway.
+ */
+export function c2sPingSubject(gatewayId: string): string {
+  return `c2s.ping.${gatewayId}`;
+}
 export const DELIVERY_TARGET_HEADER = 'to';
 export const DELIVERY_NOTIFY_HEADER = 'notify';
 export const DELIVERY_ROSTER_PUSH_HEADER = 'roster-push';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { headers, type Msg } from '@nats-io/transport-node';
+import { errors, headers, type Msg } from '@nats-io/transport-node';
 import {
   DELIVERY_NOTIFY_HEADER,
   DELIVERY_ROSTER_PUSH_HEADER,
@@ -168,5 +168,49 @@ describe('Delivery of PEP notifications', () => {
     ]);
     expect(wants.received).toEqual(['<iq/>']);
     expect(other.received).toEqual([]);
+  });
+});
+
+describe('Delivery to a gateway that does not answer', () => {
+  function deliveryFailingWith(error: Error) {
+    const dead: string[] = [];
+    const nats = {
+      connection: {
+        subscribe: () => undefined,
+        request: () => Promise.reject(error),
+      },
+    } as unknown as NatsClient;
+    const registry = {
+      gatewayId: 'here',
+      markDead: (gateway: string) => dead.push(gateway),
+    } as unknown as SessionRegistry;
+    const sut = new Delivery(
+      nats,
+      registry,
+      new LocalSessions(),
+      {} as EntityCaps,
+      loadGatewayConfig({ LOG_LEVEL: 'error' }),
+    );
+    const target: SessionRecord = {
+      jid: 'romeo@localhost/orchard',
+      gateway: 'there',
+      available: true,
+      priority: 0,
+      boundAt: 1,
+    };
+    return { sut, dead, target };
+  }
+
+  it('takes a gateway nobody answers for as dead, and the delivery as failed', async () => {
+    const { sut, dead, target } = deliveryFailingWith(new errors.NoRespondersError('c2s.deliver'));
+    expect(await sut.deliver(target, '<message/>')).toBe(false);
+    expect(dead).toEqual(['there']);
+  });
+
+  it('counts a slow answer as a failed delivery only: the gateway and its sessions stay', async () => {
+    const { sut, dead, target } = deliveryFailingWith(new errors.TimeoutError());
+    expect(await sut.deliver(target, '<message/>')).toBe(false);
+    await sut.kick(target);
+    expect(dead).toEqual([]);
   });
 });

@@ -29,6 +29,12 @@ const decoder = new TextDecoder();
 @Injectable()
 export class Delivery implements OnModuleInit {
   private readonly logger = new Logger('delivery');
+  // Under overload every delivery may time out: one line per interval, with the count.
+  private readonly timeouts = new CountedWarning(
+    this.logger,
+    (n) =>
+      `${n} deliveries to other gateways timed out (counted as failed: a message no session took is stored offline)`,
+  );
 
   constructor(
     private readonly nats: NatsClient,
@@ -122,12 +128,25 @@ export class Delivery implements OnModuleInit {
       );
       return (reply.string() as DeliveryAck) === 'delivered';
     } catch (error) {
-      if (isNoResponders(error) || isTimeout(error)) {
-        this.registry.markDead(target.gateway);
-      } else {
-        this.logger.warn(`delivery to another gateway failed: ${(error as Error).name}`);
-      }
+      this.failedAt(target.gateway, error);
       return false;
+    }
+  }
+
+  /**
+   * Only a gateway nobody answers for (its process and its subscription are gone) is taken for
+   * dead at once. A slow answer is not a death: under load a request can wait past the timeout
+   * at a gateway that is alive and heartbeating, and taking it for dead would reap every one of
+   * its sessions and send their messages to offline storage while their users stay connected.
+   * A gateway that hangs is found by its missing heartbeats instead (GATEWAY_DEAD_AFTER_MS).
+   */
+  private failedAt(gateway: string, error: unknown): void {
+    if (isNoResponders(error)) {
+      this.registry.markDead(gateway);
+    } else if (isTimeout(error)) {
+      this.timeouts.count();
+    } else {
+      this.logger.warn(`delivery to another gateway failed: ${(error as Error).name}`);
     }
   }
 
@@ -144,7 +163,7 @@ export class Delivery implements OnModuleInit {
         timeout: this.config.DELIVERY_TIMEOUT_MS,
         headers: h,
       })
-      .catch(() => this.registry.markDead(target.gateway));
+      .catch((error: unknown) => this.failedAt(target.gateway, error));
   }
 
   private receiveKick(msg: Msg): void {
@@ -197,6 +216,27 @@ export class Delivery implements OnModuleInit {
 
   private subscriptionFailed(error: Error): void {
     this.logger.error(`delivery subscription failed: ${error.message}`);
+  }
+}
+
+/** A warning logged at most once per interval, saying how often it happened meanwhile. */
+class CountedWarning {
+  private pending = 0;
+  private lastAt = 0;
+
+  constructor(
+    private readonly logger: Pick<Logger, 'warn'>,
+    private readonly text: (count: number) => string,
+    private readonly intervalMs = 10_000,
+  ) {}
+
+  count(now = Date.now()): void {
+    this.pending++;
+    if (now - this.lastAt >= this.intervalMs) {
+      this.logger.warn(this.text(this.pending));
+      this.pending = 0;
+      this.lastAt = now;
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import {
   GatewayHeartbeat,
   SESSIONS_BUCKET,
   SessionRecord,
+  c2sPingSubject,
 } from '@sotto/contracts';
 import { NatsClient, decodeJson, encodeJson } from '@sotto/nats';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
@@ -35,6 +36,8 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly table = new Map<string, Map<string, SessionRecord>>();
   private readonly lastSeen = new Map<string, number>();
   private readonly dead = new Set<string>();
+  /** Gateways whose heartbeats stopped and that are being asked whether they live. */
+  private readonly probing = new Set<string>();
   private readonly reapListeners: ReapListener[] = [];
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
@@ -48,6 +51,13 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     this.sessions = await this.nats.kv(SESSIONS_BUCKET, { history: 1 });
     // Reap claims and heartbeats of long-gone gateways expire on their own.
     this.gateways = await this.nats.kv(GATEWAYS_BUCKET, { history: 1, ttl: 3600_000 });
+    this.nats.connection.subscribe(c2sPingSubject(this.gatewayId), {
+      callback: (error, msg) => {
+        if (error === null) {
+          msg.respond();
+        }
+      },
+    });
     await this.heartbeat();
     await Promise.all([
       this.follow(this.sessions, (entry) => this.applySession(entry)),
@@ -200,6 +210,8 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     }
     if (entry.operation === 'PUT' && GatewayHeartbeat.safeParse(decodeJson(entry.value)).success) {
       this.lastSeen.set(entry.key, Date.now());
+      // A gateway that heartbeats lives, whatever was concluded before (a brief disconnection).
+      this.dead.delete(entry.key);
     } else {
       this.lastSeen.delete(entry.key);
       this.markDead(entry.key);
@@ -257,10 +269,34 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       const seen = this.lastSeen.get(gateway) ?? this.startedAt;
-      if (this.dead.has(gateway) || now - seen > this.config.GATEWAY_DEAD_AFTER_MS) {
-        this.dead.add(gateway);
+      if (this.dead.has(gateway)) {
         void this.reap(gateway);
+      } else if (now - seen > this.config.GATEWAY_DEAD_AFTER_MS && !this.probing.has(gateway)) {
+        void this.confirmDeath(gateway);
       }
+    }
+  }
+
+  /**
+   * A gateway whose heartbeats stopped reaching this one may be dead, or alive behind a bus so
+   * busy that its heartbeats come late. Reaping a live gateway's sessions would make its users
+   * unreachable while they stay connected, so it is asked directly first (`c2s.ping`), with as
+   * long to answer as its heartbeats had; only no answer, or nobody to answer, makes it dead.
+   */
+  private async confirmDeath(gateway: string): Promise<void> {
+    this.probing.add(gateway);
+    try {
+      await this.nats.connection.request(c2sPingSubject(gateway), new Uint8Array(), {
+        timeout: this.config.GATEWAY_DEAD_AFTER_MS,
+      });
+      this.lastSeen.set(gateway, Date.now());
+    } catch {
+      if (!this.stopped) {
+        this.dead.add(gateway);
+        await this.reap(gateway);
+      }
+    } finally {
+      this.probing.delete(gateway);
     }
   }
 
