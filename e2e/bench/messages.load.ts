@@ -84,11 +84,12 @@ describe('message throughput', () => {
       });
       const started = performance.now();
       await Promise.all(
-        pairs.map(async ({ sender, receiver }) => {
+        pairs.map(async ({ sender, receiver }, pair) => {
           const to = receiver.jid.split('/')[0]!;
           for (let i = 0; i < MESSAGES_PER_SENDER; i++) {
             if (RATE !== undefined) {
-              const due = started + (i * PAIRS * 1000) / RATE;
+              // Staggered: the senders take turns, one message every 1/RATE s in all.
+              const due = started + ((i * PAIRS + pair) * 1000) / RATE;
               await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
             }
             await sender.xmpp.send(
