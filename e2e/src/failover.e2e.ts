@@ -73,10 +73,11 @@ describe('a gateway dies', () => {
       await desk.next((s) => s.is('presence') && s.attrs.from === `${erin.jid}/phone`);
 
       // Frozen (as in a long pause of the process or an overloaded host) for longer than the
-      // test gateways' GATEWAY_DEAD_AFTER_MS of 2 s: its heartbeats stop, but it answers the
-      // ping as soon as it runs again, within the ping's 2 s.
+      // test gateways' GATEWAY_DEAD_AFTER_MS of 2 s (heartbeats every 0.5 s): the other gateway
+      // misses its heartbeats 1.5 to 2.5 s into the pause and pings it, with 2 s to answer; it
+      // answers as soon as it runs again.
       stalling.process.kill('SIGSTOP');
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await new Promise((resolve) => setTimeout(resolve, 2800));
       stalling.process.kill('SIGCONT');
 
       const to = `${erin.jid}/phone`;
