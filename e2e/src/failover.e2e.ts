@@ -97,6 +97,39 @@ describe('a gateway dies', () => {
     }
   });
 
+  it('a gateway frozen until it is reaped ends its streams when it runs again', async () => {
+    const frozen = await startGateway('gateway-frozen', 15285, 15227);
+    try {
+      const frank = await createAccount('frank');
+      const grace = await createAccount('grace');
+      const f = await connectXmpp({ service: gatewayA!.ws, account: frank });
+      sessions.push(f);
+      const g = await connectXmpp({ service: frozen.endpoints.ws, account: grace });
+      sessions.push(g);
+      await g.xmpp.send(xml('presence'));
+
+      // Past the 2 s of missed heartbeats and the 2 s the ping waits: the other gateway reaps
+      // its sessions, and a message to Grace meanwhile is stored for her.
+      frozen.process.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      await f.xmpp.send(
+        xml('message', { to: grace.jid, type: 'chat' }, xml('body', {}, 'while you were away')),
+      );
+      frozen.process.kill('SIGCONT');
+
+      // Running again, the gateway finds itself reaped and ends her stream: her client connects
+      // again and gets what was stored.
+      await g.closed();
+      const again = await connectXmpp({ service: gatewayA!.ws, account: grace });
+      sessions.push(again);
+      await again.xmpp.send(xml('presence'));
+      await again.next(isMessageWithBody('while you were away'));
+    } finally {
+      frozen.process.kill('SIGCONT');
+      await frozen.stop('SIGKILL');
+    }
+  }, 30_000);
+
   it('the sessions of a dead gateway are reaped and look unavailable to their siblings', async () => {
     const doomed = await startGateway('gateway-doomed-2', 15283, 15225);
     try {

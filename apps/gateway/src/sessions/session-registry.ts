@@ -39,6 +39,7 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
   /** Gateways whose heartbeats stopped and that are being asked whether they live. */
   private readonly probing = new Set<string>();
   private readonly reapListeners: ReapListener[] = [];
+  private readonly reapedAliveListeners: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -77,6 +78,16 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
 
   onReap(listener: ReapListener): void {
     this.reapListeners.push(listener);
+  }
+
+  /**
+   * Called when another gateway took this one for dead and reaped its sessions while it lived
+   * (it was cut off from the bus, or frozen, for longer than the ping could wait): its clients
+   * are still connected but no longer reachable, so their streams must end for them to
+   * reconnect.
+   */
+  onReapedWhileAlive(listener: () => void): void {
+    this.reapedAliveListeners.push(listener);
   }
 
   /** Available-or-not sessions of a user on live gateways. */
@@ -206,6 +217,9 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
 
   private applyGateway(entry: KvWatchEntry): void {
     if (entry.key.startsWith('reap.')) {
+      if (entry.key === `reap.${this.gatewayId}` && entry.operation === 'PUT') {
+        void this.reapedWhileAlive(entry.key);
+      }
       return;
     }
     if (entry.operation === 'PUT' && GatewayHeartbeat.safeParse(decodeJson(entry.value)).success) {
@@ -298,6 +312,15 @@ export class SessionRegistry implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.probing.delete(gateway);
     }
+  }
+
+  private async reapedWhileAlive(claim: string): Promise<void> {
+    this.logger.warn('this gateway was taken for dead and its sessions reaped: ending its streams');
+    for (const listener of this.reapedAliveListeners) {
+      listener();
+    }
+    // Its sessions from now on are reapable again, should it really die later.
+    await this.gateways.delete(claim).catch(() => undefined);
   }
 
   /** One survivor (the one that creates the claim key) removes a dead gateway's sessions. */
