@@ -1,32 +1,56 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { xml } from '@xmpp/client';
-import { createAccount } from './support/accounts';
+import { createAccount, type TestAccount } from './support/accounts';
 import { startGateway } from './support/gateways';
 import { connectXmpp, isMessageWithBody, type XmppSession } from './support/xmpp-session';
 
 const [gatewayA] = inject('gateways');
 
 const sessions: XmppSession[] = [];
+// The gateways a test starts; ended here too, so that one a timed-out test left (stopped, even)
+// does not hold its ports for the next run.
+const started: Awaited<ReturnType<typeof startGateway>>[] = [];
 afterAll(async () => {
   await Promise.all(sessions.map((session) => session.stop()));
+  for (const gateway of started) {
+    gateway.process.kill('SIGCONT');
+    await gateway.stop('SIGKILL');
+  }
 });
+
+/** A gateway of the test's own, on its own ports. */
+async function extraGateway(name: string, wsPort: number, tcpPort: number) {
+  const gateway = await startGateway(name, wsPort, tcpPort);
+  started.push(gateway);
+  return gateway;
+}
+
+/** Logged in, and closed after the file. */
+async function connected(
+  service: string,
+  account: TestAccount,
+  resource?: string,
+): Promise<XmppSession> {
+  const session = await connectXmpp({ service, account, resource });
+  sessions.push(session);
+  return session;
+}
+
+/** Logged in and available. */
+async function online(service: string, account: TestAccount, resource?: string) {
+  const session = await connected(service, account, resource);
+  await session.xmpp.send(xml('presence'));
+  return session;
+}
 
 describe('a gateway dies', () => {
   it('its user reconnects through another gateway and keeps chatting', async () => {
-    const doomed = await startGateway('gateway-doomed', 15282, 15224);
+    const doomed = await extraGateway('gateway-doomed', 15282, 15224);
     try {
       const alice = await createAccount('alice');
       const bob = await createAccount('bob');
-      const b = await connectXmpp({ service: gatewayA!.ws, account: bob, resource: 'desk' });
-      sessions.push(b);
-      await b.xmpp.send(xml('presence'));
-      const first = await connectXmpp({
-        service: doomed.endpoints.ws,
-        account: alice,
-        resource: 'phone',
-      });
-      sessions.push(first);
-      await first.xmpp.send(xml('presence'));
+      const b = await online(gatewayA!.ws, bob, 'desk');
+      const first = await online(doomed.endpoints.ws, alice, 'phone');
       await first.xmpp.send(
         xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'before')),
       );
@@ -36,9 +60,7 @@ describe('a gateway dies', () => {
       await doomed.stop('SIGKILL');
       await first.closed();
 
-      const again = await connectXmpp({ service: gatewayA!.ws, account: alice, resource: 'phone' });
-      sessions.push(again);
-      await again.xmpp.send(xml('presence'));
+      const again = await online(gatewayA!.ws, alice, 'phone');
       await again.xmpp.send(
         xml('message', { to: bob.jid, type: 'chat' }, xml('body', {}, 'after')),
       );
@@ -54,22 +76,13 @@ describe('a gateway dies', () => {
   });
 
   it('a gateway that stalls past its heartbeat window but answers keeps its sessions', async () => {
-    const stalling = await startGateway('gateway-stalling', 15284, 15226);
+    const stalling = await extraGateway('gateway-stalling', 15284, 15226);
     try {
       const dave = await createAccount('dave');
       const erin = await createAccount('erin');
-      const d = await connectXmpp({ service: gatewayA!.ws, account: dave });
-      sessions.push(d);
-      const desk = await connectXmpp({ service: gatewayA!.ws, account: erin, resource: 'desk' });
-      sessions.push(desk);
-      await desk.xmpp.send(xml('presence'));
-      const phone = await connectXmpp({
-        service: stalling.endpoints.ws,
-        account: erin,
-        resource: 'phone',
-      });
-      sessions.push(phone);
-      await phone.xmpp.send(xml('presence'));
+      const d = await connected(gatewayA!.ws, dave);
+      const desk = await online(gatewayA!.ws, erin, 'desk');
+      const phone = await online(stalling.endpoints.ws, erin, 'phone');
       await desk.next((s) => s.is('presence') && s.attrs.from === `${erin.jid}/phone`);
 
       // Frozen (as in a long pause of the process or an overloaded host) for longer than the
@@ -98,15 +111,12 @@ describe('a gateway dies', () => {
   });
 
   it('a gateway frozen until it is reaped ends its streams when it runs again', async () => {
-    const frozen = await startGateway('gateway-frozen', 15285, 15227);
+    const frozen = await extraGateway('gateway-frozen', 15285, 15227);
     try {
       const frank = await createAccount('frank');
       const grace = await createAccount('grace');
-      const f = await connectXmpp({ service: gatewayA!.ws, account: frank });
-      sessions.push(f);
-      const g = await connectXmpp({ service: frozen.endpoints.ws, account: grace });
-      sessions.push(g);
-      await g.xmpp.send(xml('presence'));
+      const f = await connected(gatewayA!.ws, frank);
+      const g = await online(frozen.endpoints.ws, grace);
 
       // Past the 2 s of missed heartbeats and the 2 s the ping waits: the other gateway reaps
       // its sessions, and a message to Grace meanwhile is stored for her.
@@ -120,9 +130,7 @@ describe('a gateway dies', () => {
       // Running again, the gateway finds itself reaped and ends her stream: her client connects
       // again and gets what was stored.
       await g.closed();
-      const again = await connectXmpp({ service: gatewayA!.ws, account: grace });
-      sessions.push(again);
-      await again.xmpp.send(xml('presence'));
+      const again = await online(gatewayA!.ws, grace);
       await again.next(isMessageWithBody('while you were away'));
     } finally {
       frozen.process.kill('SIGCONT');
@@ -131,23 +139,11 @@ describe('a gateway dies', () => {
   }, 30_000);
 
   it('the sessions of a dead gateway are reaped and look unavailable to their siblings', async () => {
-    const doomed = await startGateway('gateway-doomed-2', 15283, 15225);
+    const doomed = await extraGateway('gateway-doomed-2', 15283, 15225);
     try {
       const carol = await createAccount('carol');
-      const survivor = await connectXmpp({
-        service: gatewayA!.ws,
-        account: carol,
-        resource: 'survivor',
-      });
-      sessions.push(survivor);
-      await survivor.xmpp.send(xml('presence'));
-      const victim = await connectXmpp({
-        service: doomed.endpoints.ws,
-        account: carol,
-        resource: 'victim',
-      });
-      sessions.push(victim);
-      await victim.xmpp.send(xml('presence'));
+      const survivor = await online(gatewayA!.ws, carol, 'survivor');
+      await online(doomed.endpoints.ws, carol, 'victim');
       await survivor.next(
         (s) => s.is('presence') && s.attrs.from === `${carol.jid}/victim` && !s.attrs.type,
       );
