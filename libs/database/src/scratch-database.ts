@@ -46,6 +46,25 @@ export class ScratchDatabase {
     return new ScratchDatabase(name, dataSource);
   }
 
+  /**
+   * Resolves once a session of this database waits for an advisory lock, or `settled()` says
+   * the work that might wait has ended anyway: a spec of a lock's effect starts its second
+   * party, waits here, then lets the first one go on.
+   */
+  async untilWaitingForLock(settled: () => boolean): Promise<void> {
+    while (!settled()) {
+      const rows: { n: number }[] = await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_locks
+         WHERE locktype = 'advisory' AND NOT granted AND database = (
+           SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      if (rows[0]!.n > 0) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   async drop(): Promise<void> {
     if (this.dataSource.isInitialized) {
       await this.dataSource.destroy();

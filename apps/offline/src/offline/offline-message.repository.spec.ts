@@ -34,16 +34,6 @@ describe('OfflineMessageRepository', () => {
     await scratch?.drop();
   });
 
-  /** Sessions of the scratch database waiting for an advisory lock. */
-  async function waitingForLocks(): Promise<number> {
-    const rows: { n: number }[] = await dataSource.query(
-      `SELECT count(*)::int AS n FROM pg_locks
-       WHERE locktype = 'advisory' AND NOT granted AND database = (
-         SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    return rows[0]!.n;
-  }
-
   it('inserts a batch once, however often it comes, and pages it in stream order', async () => {
     const batch = [
       message('juliet@example.org'),
@@ -135,9 +125,7 @@ describe('OfflineMessageRepository', () => {
     // owner's lock (then the store's row is there to delete), or runs through at once.
     let forgetEnded = false;
     const forgetting = sut.deleteAll(owner).finally(() => (forgetEnded = true));
-    while (!forgetEnded && (await waitingForLocks()) === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await scratch!.untilWaitingForLock(() => forgetEnded);
     answer();
     await storing;
     expect(await forgetting).toBe(1);

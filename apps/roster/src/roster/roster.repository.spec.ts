@@ -96,6 +96,29 @@ describe('RosterRepository', () => {
     expect(await sut.pendingRequests(bob)).toHaveLength(1);
   });
 
+  it('makes an owner’s erasure wait for pair work on the owner, then deletes what it saved', async () => {
+    const erin = 'erin@example.org';
+    let proceed!: () => void;
+    const answered = new Promise<void>((resolve) => (proceed = resolve));
+    let started!: () => void;
+    const inside = new Promise<void>((resolve) => (started = resolve));
+    // A subscription request to Erin found her account active, and saves while her erasure's
+    // forget comes: the forget either waits for the save or runs through at once.
+    const saving = sut.inPair('frank@example.org', erin, async (tx) => {
+      started();
+      await answered;
+      await tx.savePending(erin, 'frank@example.org', '<presence type="subscribe"/>');
+    });
+    await inside;
+    let forgetEnded = false;
+    const forgetting = sut.deleteOwner(erin).finally(() => (forgetEnded = true));
+    await scratch!.untilWaitingForLock(() => forgetEnded);
+    proceed();
+    await saving;
+    expect(await forgetting).toBe(1);
+    expect(await sut.pendingRequests(erin)).toEqual([]);
+  });
+
   it('serialises concurrent work on one pair', async () => {
     const order: string[] = [];
     const slow = sut.inPair(carol, 'erin@example.org', async () => {

@@ -24,9 +24,9 @@ export class RosterRepository implements RosterStore {
 
   inPair<T>(a: string, b: string, work: (tx: PairTransaction) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      // One lock per unordered pair: the two users' items about each other change together.
-      const key = [a, b].sort().join('\n');
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+      // Both users' locks: the two users' items about each other change together, and an
+      // erasure of either (`deleteOwner`) waits for the pair's work, or comes before it.
+      await lockUsers(manager, [a, b]);
       return work(new TypeOrmPairTransaction(manager));
     });
   }
@@ -108,6 +108,7 @@ export class RosterRepository implements RosterStore {
 
   async deleteOwner(owner: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      await lockUsers(manager, [owner]);
       const items = await manager.getRepository(RosterItemEntity).delete({ ownerJid: owner });
       const pending = await manager
         .getRepository(PendingSubscriptionEntity)
@@ -120,6 +121,18 @@ export class RosterRepository implements RosterStore {
   countMentions(contact: string): Promise<number> {
     return this.dataSource.getRepository(RosterItemEntity).countBy({ contactJid: contact });
   }
+}
+
+/**
+ * Takes each user's lock until the transaction ends (a transaction-scoped advisory lock on a
+ * hash of the JID), always in the same order, so that two pairs with a user in common cannot
+ * wait for each other.
+ */
+async function lockUsers(manager: EntityManager, users: string[]): Promise<void> {
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(jid, 0)) FROM unnest($1::text[]) AS jid`,
+    [[...new Set(users)].sort()],
+  );
 }
 
 class TypeOrmPairTransaction implements PairTransaction {

@@ -96,8 +96,10 @@ export class SubscriptionService {
     change: (relationship: Relationship) => void,
     skip?: string,
   ): Promise<void> {
-    const contactIsAccount = await this.accounts.isAccount(contact);
     const outbox = await this.store.inPair(user, contact, async (tx) => {
+      // Asked under both users' locks, which an erasure's forget takes too: the forget of a
+      // contact whose erasure has begun cannot run between this answer and the save.
+      const contactIsAccount = await this.accounts.isAccount(contact);
       const relationship = await Relationship.load(
         tx,
         user,
