@@ -58,7 +58,7 @@ export class ScratchDatabase {
          WHERE locktype = 'advisory' AND NOT granted AND database = (
            SELECT oid FROM pg_database WHERE datname = current_database())`,
       );
-      if (rows[0]!.n > 0) {
+      if (rows[0].n > 0) {
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
