@@ -1,2 +1,3 @@
 export * from './migrate';
 export * from './scratch-database';
+export * from './advisory-locks';

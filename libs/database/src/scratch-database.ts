@@ -47,12 +47,17 @@ export class ScratchDatabase {
   }
 
   /**
-   * Resolves once a session of this database waits for an advisory lock, or `settled()` says
-   * the work that might wait has ended anyway: a spec of a lock's effect starts its second
+   * Resolves once a session of this database waits for an advisory lock, or once `work` (the
+   * party that might wait) has settled anyway: a spec of a lock's effect starts its second
    * party, waits here, then lets the first one go on.
    */
-  async untilWaitingForLock(settled: () => boolean): Promise<void> {
-    while (!settled()) {
+  async untilWaitingForLock(work: Promise<unknown>): Promise<void> {
+    let settled = false;
+    work.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled) {
       const rows: { n: number }[] = await this.dataSource.query(
         `SELECT count(*)::int AS n FROM pg_locks
          WHERE locktype = 'advisory' AND NOT granted AND database = (

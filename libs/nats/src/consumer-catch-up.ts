@@ -1,5 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
+import type { Provider } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { NatsClient } from './nats-client';
 
 const POLL_MS = 50;
 
@@ -95,5 +97,21 @@ export function jetStreamConsumerProgress(
         ackPending: info.num_ack_pending,
       };
     },
+  };
+}
+
+/**
+ * The Nest provider of a service's `ConsumerCatchUp`: its durable `consumer` of `stream`, which
+ * follows `subject`; `name` says what the consumer is for, in errors.
+ */
+export function consumerCatchUpProvider(
+  where: { stream: string; consumer: string; subject: string },
+  name: string,
+): Provider {
+  return {
+    provide: ConsumerCatchUp,
+    useFactory: (nats: NatsClient) =>
+      new ConsumerCatchUp(jetStreamConsumerProgress(nats.connection, where), name),
+    inject: [NatsClient],
   };
 }

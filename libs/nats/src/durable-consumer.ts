@@ -25,7 +25,7 @@ export interface DurableConsumerOptions {
   /** Messages the client pulls ahead of what it has taken. */
   pullAhead: number;
   /** Runs before each subscription (making sure the stream exists, say). */
-  prepare?: () => Promise<void>;
+  prepare?: () => Promise<unknown>;
   /** What the consumer is for, in log lines ("archive consumer"). */
   label: string;
 }

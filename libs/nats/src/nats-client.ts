@@ -14,6 +14,7 @@ import {
 } from '@sotto/contracts';
 import { decodeJson, encodeJson } from './codec';
 import { isNoResponders, isTimeout } from './request-errors';
+import { errorName } from './retry';
 import { RpcError } from './rpc-error';
 
 export interface NatsClientOptions {
@@ -160,9 +161,4 @@ export class NatsClient implements OnApplicationShutdown {
       await this.connection.drain();
     }
   }
-}
-
-// Only the error's type: messages of driver errors often quote the input (a JID, a body).
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }

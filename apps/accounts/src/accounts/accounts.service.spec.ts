@@ -133,11 +133,11 @@ describe('AccountsService', () => {
     });
   });
 
-  describe('exists', () => {
+  describe('status: exists', () => {
     it('tells whether the prepared JID has an account', async () => {
       await sut.create('juliet@example.org', 'pencil');
-      expect(await sut.exists('JULIET@example.org')).toBe(true);
-      expect(await sut.exists('romeo@example.org')).toBe(false);
+      expect((await sut.status('JULIET@example.org')).exists).toBe(true);
+      expect((await sut.status('romeo@example.org')).exists).toBe(false);
     });
   });
 
@@ -223,7 +223,7 @@ describe('AccountsService', () => {
         AccountsErrorCode.NotFound,
       );
       // The erasure job checks existence after disabling.
-      expect(await sut.exists('juliet@example.org')).toBe(true);
+      expect((await sut.status('juliet@example.org')).exists).toBe(true);
     });
 
     it('is idempotent', async () => {
@@ -247,7 +247,7 @@ describe('AccountsService', () => {
     it('deletes the account and ends its sessions', async () => {
       await sut.create('juliet@example.org', 'pencil');
       expect(await sut.delete('Juliet@example.org')).toBe(true);
-      expect(await sut.exists('juliet@example.org')).toBe(false);
+      expect((await sut.status('juliet@example.org')).exists).toBe(false);
       expect(events.published).toEqual([
         {
           subject: 'sessions.end',

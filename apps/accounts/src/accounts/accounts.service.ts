@@ -59,14 +59,10 @@ export class AccountsService {
     return bare;
   }
 
-  /** True for a disabled account too: the erasure job asks while the account is disabled. */
-  async exists(jid: string): Promise<boolean> {
-    return this.accounts.exists(prepareBareJid(jid).bareString());
-  }
-
   /**
-   * Whether the account exists, and whether it is active (exists and is not disabled). Read
-   * after `disable` committed, `active` is false: an erasure that has begun gathers no new data.
+   * Whether the account exists, and whether it is active (exists and is not disabled). A disabled
+   * account still exists: the erasure job asks while the account is disabled. Read after
+   * `disable` committed, `active` is false: an erasure that has begun gathers no new data.
    */
   async status(jid: string): Promise<{ exists: boolean; active: boolean }> {
     const bare = prepareBareJid(jid).bareString();

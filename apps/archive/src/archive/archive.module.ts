@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GdprModule } from '@sotto/gdpr';
 import { MESSAGES_STREAM, messageSubjects } from '@sotto/contracts';
-import { ConsumerCatchUp, NatsClient, NatsModule, jetStreamConsumerProgress } from '@sotto/nats';
+import { ConsumerCatchUp, NatsModule, consumerCatchUpProvider } from '@sotto/nats';
 import { XmppServiceModule } from '@sotto/xmpp-service';
 import { ClusteringService } from '../clustering/clustering.service';
 import { ARCHIVE_CONFIG, type ArchiveConfig } from '../config/archive.config';
@@ -25,19 +25,10 @@ import { NS_MAM, NS_MAM_EXTENDED } from './namespaces';
   providers: [
     ArchiveRepository,
     PrefsRepository,
-    {
-      provide: ConsumerCatchUp,
-      useFactory: (nats: NatsClient) =>
-        new ConsumerCatchUp(
-          jetStreamConsumerProgress(nats.connection, {
-            stream: MESSAGES_STREAM,
-            consumer: ARCHIVE_CONSUMER,
-            subject: messageSubjects.accepted,
-          }),
-          'the archive',
-        ),
-      inject: [NatsClient],
-    },
+    consumerCatchUpProvider(
+      { stream: MESSAGES_STREAM, consumer: ARCHIVE_CONSUMER, subject: messageSubjects.accepted },
+      'the archive',
+    ),
   ],
   exports: [ArchiveRepository, PrefsRepository, ConsumerCatchUp],
 })

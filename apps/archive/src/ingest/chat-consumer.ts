@@ -50,7 +50,7 @@ export class ChatConsumer implements OnApplicationBootstrap, BeforeApplicationSh
         // Room for the batch being written and the next one filling up.
         maxAckPending: batchSize * 4,
         pullAhead: batchSize * 2,
-        prepare: () => ensureStream(nats.connection, messagesStreamConfig).then(() => undefined),
+        prepare: () => ensureStream(nats.connection, messagesStreamConfig),
         label: 'archive consumer',
       },
       (msg) => this.batches.add(msg),

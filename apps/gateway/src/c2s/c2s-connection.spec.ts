@@ -80,7 +80,7 @@ async function loginRacing(moment: Moment) {
     },
   } as unknown as NatsClient;
   const local = new LocalSessions();
-  new SessionLifecycle(nats, local).onModuleInit();
+  new SessionLifecycle(nats, local, { onReapedWhileAlive: () => undefined }).onModuleInit();
   const released = vi.fn(async () => undefined);
   const registry = {
     gatewayId: 'here',
@@ -153,7 +153,7 @@ describe('C2SConnection: a login racing with an erasure', () => {
             },
     } as unknown as NatsClient;
     const local = new LocalSessions();
-    new SessionLifecycle(nats, local).onModuleInit();
+    new SessionLifecycle(nats, local, { onReapedWhileAlive: () => undefined }).onModuleInit();
     const deps = {
       config: loadGatewayConfig({ XMPP_DOMAIN: 'localhost' }),
       nats,

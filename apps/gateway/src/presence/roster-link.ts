@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PresenceTargets } from '@sotto/contracts';
-import { NatsClient, RpcError } from '@sotto/nats';
+import { NatsClient, RpcError, errorName } from '@sotto/nats';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 
 /**
@@ -57,9 +57,4 @@ export class RosterLink {
       this.logger.debug(`roster service still unavailable (${reason})`);
     }
   }
-}
-
-// Only the error's type: driver messages may quote the data they failed on.
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }

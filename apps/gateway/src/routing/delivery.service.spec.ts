@@ -7,7 +7,6 @@ import {
   type SessionRecord,
 } from '@sotto/contracts';
 import type { NatsClient } from '@sotto/nats';
-import type { StreamError } from '@sotto/xmpp';
 import type { EntityCaps } from '../caps/entity-caps';
 import { loadGatewayConfig } from '../config/gateway.config';
 import { LocalSessions, type BoundSession } from '../sessions/local-sessions';
@@ -31,17 +30,13 @@ class FakeSession implements BoundSession {
   deliver(xml: string): void {
     this.received.push(xml);
   }
-  ended: string[] = [];
-  end(error: StreamError): void {
-    this.ended.push(error.condition);
-  }
+  end(): void {}
 }
 
 describe('Delivery of PEP notifications', () => {
   let wants: FakeSession;
   let other: FakeSession;
   let deliverSubject: (msg: Msg) => void;
-  let reapedWhileAlive: () => void;
   let sut: Delivery;
 
   beforeEach(() => {
@@ -62,10 +57,7 @@ describe('Delivery of PEP notifications', () => {
         },
       },
     } as unknown as NatsClient;
-    const registry = {
-      gatewayId: 'here',
-      onReapedWhileAlive: (listener: () => void) => (reapedWhileAlive = listener),
-    } as unknown as SessionRegistry;
+    const registry = { gatewayId: 'here' } as SessionRegistry;
     sut = new Delivery(nats, registry, local, caps, loadGatewayConfig({}));
     sut.onModuleInit();
   });
@@ -99,11 +91,6 @@ describe('Delivery of PEP notifications', () => {
     expect(receive(wants.fullJid, '%E0%A4%A')).toBe('no-session');
     expect(wants.received).toHaveLength(2);
     expect(other.received).toEqual([]);
-  });
-
-  it('ends every stream of its own with reset once reaped while alive, so their clients reconnect', () => {
-    reapedWhileAlive();
-    expect([wants.ended, other.ended]).toEqual([['reset'], ['reset']]);
   });
 
   it('delivers anything else as before', () => {

@@ -52,13 +52,6 @@ export class Delivery implements OnModuleInit {
     this.nats.connection.subscribe(c2sKickSubject(gateway), {
       callback: (error, msg) => (error ? this.subscriptionFailed(error) : this.receiveKick(msg)),
     });
-    // Reaped while alive: no other gateway routes to these sessions any more. Their clients
-    // reconnect, bind again and get what was stored for them meanwhile.
-    this.registry.onReapedWhileAlive(() => {
-      for (const session of this.local.all()) {
-        session.end(new StreamError('reset', 'the session was lost; connect again'));
-      }
-    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MESSAGES_STREAM, messageSubjects } from '@sotto/contracts';
-import { ConsumerCatchUp, NatsClient, jetStreamConsumerProgress } from '@sotto/nats';
+import { ConsumerCatchUp, consumerCatchUpProvider } from '@sotto/nats';
 import { INBOX_CONSUMER } from '../ingest/messages-consumer';
 import { InboxRepository } from './inbox.repository';
 
@@ -8,19 +8,10 @@ import { InboxRepository } from './inbox.repository';
 @Module({
   providers: [
     InboxRepository,
-    {
-      provide: ConsumerCatchUp,
-      useFactory: (nats: NatsClient) =>
-        new ConsumerCatchUp(
-          jetStreamConsumerProgress(nats.connection, {
-            stream: MESSAGES_STREAM,
-            consumer: INBOX_CONSUMER,
-            subject: messageSubjects.accepted,
-          }),
-          'the inbox',
-        ),
-      inject: [NatsClient],
-    },
+    consumerCatchUpProvider(
+      { stream: MESSAGES_STREAM, consumer: INBOX_CONSUMER, subject: messageSubjects.accepted },
+      'the inbox',
+    ),
   ],
   exports: [InboxRepository, ConsumerCatchUp],
 })

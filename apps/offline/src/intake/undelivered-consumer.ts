@@ -43,7 +43,7 @@ export class UndeliveredConsumer implements OnApplicationBootstrap, BeforeApplic
         ackWaitMs: ACK_WAIT_MS,
         maxAckPending: MAX_ACK_PENDING,
         pullAhead: BATCH_SIZE,
-        prepare: () => ensureStream(nats.connection, messagesStreamConfig).then(() => undefined),
+        prepare: () => ensureStream(nats.connection, messagesStreamConfig),
         label: 'offline consumer',
       },
       (msg) => this.batches.add(msg),

@@ -34,14 +34,18 @@ describe('OfflineMessageRepository', () => {
     await scratch?.drop();
   });
 
+  /** Stores rows for owners that are all active. */
+  const insert = (rows: StoredMessage[]) =>
+    sut.insertForActive(rows, (owners) => Promise.resolve(new Set(owners)));
+
   it('inserts a batch once, however often it comes, and pages it in stream order', async () => {
     const batch = [
       message('juliet@example.org'),
       message('juliet@example.org'),
       message('nurse@example.org'),
     ];
-    await sut.insert([batch[1]!, batch[0]!, batch[2]!]);
-    await sut.insert(batch);
+    await insert([batch[1]!, batch[0]!, batch[2]!]);
+    await insert(batch);
     const page = await sut.page('juliet@example.org', 0, 10);
     expect(page).toEqual([batch[0], batch[1]]);
     expect(await sut.page('juliet@example.org', batch[0]!.seq, 10)).toEqual([batch[1]]);
@@ -64,7 +68,7 @@ describe('OfflineMessageRepository', () => {
   it('removes only the owner’s messages among the ids', async () => {
     const mine = message('tybalt@example.org');
     const theirs = message('benvolio@example.org');
-    await sut.insert([mine, theirs]);
+    await insert([mine, theirs]);
     expect(await sut.remove('tybalt@example.org', [mine.id, theirs.id])).toBe(1);
     expect(await sut.remove('tybalt@example.org', [mine.id])).toBe(0);
     expect(await sut.page('benvolio@example.org', 0, 10)).toEqual([theirs]);
@@ -77,7 +81,7 @@ describe('OfflineMessageRepository', () => {
       message('mercutio@example.org', undefined, 2 * day),
     ];
     const fresh = message('mercutio@example.org');
-    await sut.insert([...old, fresh]);
+    await insert([...old, fresh]);
     const cutoff = new Date(Date.UTC(2025, 5, 1) - day);
     expect(await sut.deleteAcceptedBefore(cutoff, 1)).toBe(1);
     expect(await sut.deleteAcceptedBefore(cutoff, 10)).toBe(1);
@@ -86,7 +90,7 @@ describe('OfflineMessageRepository', () => {
   });
 
   it('deletes everything of an owner and counts what an account sent to others', async () => {
-    await sut.insert([
+    await insert([
       message('paris@example.org', 'capulet@example.org/a'),
       message('paris@example.org', 'capulet@example.org/b'),
       message('capulet@example.org', 'capulet@example.org/a'),
@@ -123,9 +127,8 @@ describe('OfflineMessageRepository', () => {
     await question;
     // The erasure's forget comes while the store waits for its answer: it either waits for the
     // owner's lock (then the store's row is there to delete), or runs through at once.
-    let forgetEnded = false;
-    const forgetting = sut.deleteAll(owner).finally(() => (forgetEnded = true));
-    await scratch!.untilWaitingForLock(() => forgetEnded);
+    const forgetting = sut.deleteAll(owner);
+    await scratch!.untilWaitingForLock(forgetting);
     answer();
     await storing;
     expect(await forgetting).toBe(1);

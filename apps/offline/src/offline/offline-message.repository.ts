@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { lockKeys } from '@sotto/database';
 import { DataSource, MoreThan, type EntityManager } from 'typeorm';
 import { OfflineMessageEntity } from './offline-message.entity';
 
@@ -19,17 +20,13 @@ export interface StoredMessage {
 export class OfflineMessageRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Stores a batch in one statement; a message already stored for its owner stays as it is. */
-  async insert(rows: StoredMessage[]): Promise<void> {
-    await insertRows(this.dataSource, rows);
-  }
-
   /**
    * Stores the rows of the owners that `activeAmong` (asked here) says are still active, and
    * returns those owners. The question and the insert run under each owner's erasure lock,
    * which `deleteAll` takes too: a forget either waits for this insert and deletes what it
    * stored, or came first, and then the account was no longer active when asked (an erasure
-   * disables the account before any forget). Either way nothing stored here outlives it.
+   * disables the account before any forget). Either way nothing stored here outlives it. One
+   * statement for the batch; a message already stored for its owner stays as it is.
    */
   async insertForActive(
     rows: StoredMessage[],
@@ -40,7 +37,7 @@ export class OfflineMessageRepository {
     }
     const owners = [...new Set(rows.map((row) => row.owner))];
     return this.dataSource.transaction(async (manager) => {
-      await lockOwners(manager, owners);
+      await lockKeys(manager, owners);
       const active = await activeAmong(owners);
       await insertRows(
         manager,
@@ -128,7 +125,7 @@ export class OfflineMessageRepository {
    */
   async deleteAll(owner: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      await lockOwners(manager, [owner]);
+      await lockKeys(manager, [owner]);
       await manager.query(`DELETE FROM offline_delivery_leases WHERE owner_jid = $1`, [owner]);
       const result = await manager.getRepository(OfflineMessageEntity).delete({ ownerJid: owner });
       return result.affected ?? 0;
@@ -181,14 +178,11 @@ export class OfflineMessageRepository {
   }
 }
 
-async function insertRows(
-  queryable: Pick<DataSource | EntityManager, 'query'>,
-  rows: StoredMessage[],
-): Promise<void> {
+async function insertRows(manager: EntityManager, rows: StoredMessage[]): Promise<void> {
   if (rows.length === 0) {
     return;
   }
-  await queryable.query(
+  await manager.query(
     `INSERT INTO offline_messages (owner_jid, id, seq, sender_jid, accepted_at, stanza)
      SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[])
      ON CONFLICT (owner_jid, id) DO NOTHING`,
@@ -200,17 +194,5 @@ async function insertRows(
       rows.map((row) => row.acceptedAt.toISOString()),
       rows.map((row) => row.stanza),
     ],
-  );
-}
-
-/**
- * Takes the erasure lock of each owner until the transaction ends: a transaction-scoped advisory
- * lock keyed by a hash of the JID. Always in the same order (sorted), so that two batches with
- * owners in common cannot wait for each other.
- */
-async function lockOwners(manager: EntityManager, owners: string[]): Promise<void> {
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended(owner, 0)) FROM unnest($1::text[]) AS owner`,
-    [[...owners].sort()],
   );
 }

@@ -10,15 +10,6 @@ export class InMemoryOfflineRecords implements Omit<OfflineMessageRepository, 'd
   /** The clock leases are measured against. */
   now = (): number => Date.now();
 
-  insert(rows: StoredMessage[]): Promise<void> {
-    for (const row of rows) {
-      if (!this.rows.some((r) => r.owner === row.owner && r.id === row.id)) {
-        this.rows.push({ ...row });
-      }
-    }
-    return Promise.resolve();
-  }
-
   async insertForActive(
     rows: StoredMessage[],
     activeAmong: (owners: string[]) => Promise<Set<string>>,
@@ -27,7 +18,11 @@ export class InMemoryOfflineRecords implements Omit<OfflineMessageRepository, 'd
       return new Set();
     }
     const active = await activeAmong([...new Set(rows.map((row) => row.owner))]);
-    await this.insert(rows.filter((row) => active.has(row.owner)));
+    for (const row of rows.filter((r) => active.has(r.owner))) {
+      if (!this.rows.some((r) => r.owner === row.owner && r.id === row.id)) {
+        this.rows.push({ ...row });
+      }
+    }
     return active;
   }
 

@@ -1,7 +1,5 @@
 /** Only the error's type: a driver's message may quote a value (a JID) of the request. */
-export function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
+export { errorName } from '@sotto/nats';
 
 /** Type and message, for errors of the NATS client: they name subjects and streams, not payloads. */
 export function errorText(error: unknown): string {

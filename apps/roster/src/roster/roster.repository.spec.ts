@@ -110,9 +110,8 @@ describe('RosterRepository', () => {
       await tx.savePending(erin, 'frank@example.org', '<presence type="subscribe"/>');
     });
     await inside;
-    let forgetEnded = false;
-    const forgetting = sut.deleteOwner(erin).finally(() => (forgetEnded = true));
-    await scratch!.untilWaitingForLock(() => forgetEnded);
+    const forgetting = sut.deleteOwner(erin);
+    await scratch!.untilWaitingForLock(forgetting);
     proceed();
     await saving;
     expect(await forgetting).toBe(1);

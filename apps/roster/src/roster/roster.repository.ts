@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { lockKeys } from '@sotto/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Subscription } from '../subscriptions/subscription-state';
 import { PendingSubscriptionEntity } from './pending-subscription.entity';
@@ -26,7 +27,7 @@ export class RosterRepository implements RosterStore {
     return this.dataSource.transaction(async (manager) => {
       // Both users' locks: the two users' items about each other change together, and an
       // erasure of either (`deleteOwner`) waits for the pair's work, or comes before it.
-      await lockUsers(manager, [a, b]);
+      await lockKeys(manager, [a, b]);
       return work(new TypeOrmPairTransaction(manager));
     });
   }
@@ -108,7 +109,7 @@ export class RosterRepository implements RosterStore {
 
   async deleteOwner(owner: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      await lockUsers(manager, [owner]);
+      await lockKeys(manager, [owner]);
       const items = await manager.getRepository(RosterItemEntity).delete({ ownerJid: owner });
       const pending = await manager
         .getRepository(PendingSubscriptionEntity)
@@ -121,18 +122,6 @@ export class RosterRepository implements RosterStore {
   countMentions(contact: string): Promise<number> {
     return this.dataSource.getRepository(RosterItemEntity).countBy({ contactJid: contact });
   }
-}
-
-/**
- * Takes each user's lock until the transaction ends (a transaction-scoped advisory lock on a
- * hash of the JID), always in the same order, so that two pairs with a user in common cannot
- * wait for each other.
- */
-async function lockUsers(manager: EntityManager, users: string[]): Promise<void> {
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended(jid, 0)) FROM unnest($1::text[]) AS jid`,
-    [[...new Set(users)].sort()],
-  );
 }
 
 class TypeOrmPairTransaction implements PairTransaction {
